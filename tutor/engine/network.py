@@ -1,0 +1,115 @@
+"""A multilayer perceptron: its shape, functions and parameters.
+
+All parameters live in one float64 vector `theta`, in the order of their names
+(w1..wN layer after layer, then the biases), so a name is an index and the compiled
+training loop, the gradient check and the JSON all share one layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import activations, losses, naming
+
+
+@dataclass
+class Network:
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]  # one per layer after the input
+    loss: str
+    bias: str  # shared | neuron | none
+    theta: np.ndarray = field(repr=False)
+
+    def __post_init__(self) -> None:
+        self.sizes = tuple(int(n) for n in self.sizes)
+        self.activations = tuple(self.activations)
+        if len(self.activations) != len(self.sizes) - 1:
+            raise ValueError("one activation per layer after the input")
+        if self.bias not in naming.BIAS_MODES:
+            raise ValueError(f"unknown bias mode {self.bias!r}")
+        self.theta = np.array(self.theta, dtype=np.float64).reshape(-1)
+        if self.theta.size != self.n_parameters:
+            raise ValueError(f"expected {self.n_parameters} parameters, got {self.theta.size}")
+
+    # --- layout -------------------------------------------------------------
+    @property
+    def n_layers(self) -> int:
+        """Layers with weights (the post's network has 2)."""
+        return len(self.sizes) - 1
+
+    def bias_count(self, layer: int) -> int:
+        """How many bias values layer `layer` (0-based, after the input) owns."""
+        return {"shared": 1, "neuron": self.sizes[layer + 1], "none": 0}[self.bias]
+
+    @property
+    def n_weights(self) -> int:
+        return sum(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
+
+    @property
+    def n_parameters(self) -> int:
+        return self.n_weights + sum(self.bias_count(l) for l in range(self.n_layers))
+
+    def weight_offset(self, layer: int) -> int:
+        return sum(a * b for a, b in zip(self.sizes[:layer], self.sizes[1 : layer + 1]))
+
+    def bias_offset(self, layer: int) -> int:
+        return self.n_weights + sum(self.bias_count(l) for l in range(layer))
+
+    def W(self, layer: int) -> np.ndarray:
+        """The weights into layer+1 as a view: rows to-neuron, columns from-neuron."""
+        start = self.weight_offset(layer)
+        n_in, n_out = self.sizes[layer], self.sizes[layer + 1]
+        return self.theta[start : start + n_in * n_out].reshape(n_out, n_in)
+
+    def b(self, layer: int) -> np.ndarray:
+        """The bias of every neuron of layer+1 (a shared bias repeated; zeros for none)."""
+        start, n = self.bias_offset(layer), self.bias_count(layer)
+        values = self.theta[start : start + n]
+        return np.broadcast_to(values if n else 0.0, (self.sizes[layer + 1],)).astype(np.float64)
+
+    @property
+    def names(self) -> list[str]:
+        return naming.parameter_names(self.sizes, self.bias)
+
+    def parameters(self) -> dict[str, float]:
+        return {name: float(v) for name, v in zip(self.names, self.theta)}
+
+    def copy(self, theta: np.ndarray | None = None) -> "Network":
+        return Network(self.sizes, self.activations, self.loss, self.bias,
+                       self.theta.copy() if theta is None else theta)
+
+    # --- construction ---------------------------------------------------------
+    @classmethod
+    def random(cls, sizes, activations_, loss, bias, seed: int) -> "Network":
+        """Glorot-uniform weights (limit sqrt(6 / (n_in + n_out))), biases 0."""
+        rng = np.random.default_rng(seed)
+        net = cls(tuple(sizes), tuple(activations_), loss, bias,
+                  np.zeros(cls._count(sizes, bias)))
+        for l in range(net.n_layers):
+            n_in, n_out = net.sizes[l], net.sizes[l + 1]
+            limit = np.sqrt(6.0 / (n_in + n_out))
+            net.W(l)[...] = rng.uniform(-limit, limit, size=(n_out, n_in))
+        return net
+
+    @staticmethod
+    def _count(sizes, bias) -> int:
+        return len(naming.parameter_names(tuple(sizes), bias))
+
+
+def check_combination(activations_: tuple[str, ...], loss: str) -> str | None:
+    """Why this choice of functions cannot be trained, or None when it can."""
+    for name in activations_:
+        if name not in activations.NAMES:
+            return f"unknown activation {name!r} (choose from {', '.join(activations.NAMES)})"
+    if "softmax" in activations_[:-1]:
+        return "softmax is only allowed on the output layer"
+    if loss not in losses.NAMES:
+        return f"unknown loss {loss!r} (choose from {', '.join(losses.NAMES)})"
+    out = activations_[-1]
+    if out == "softmax" and loss != "cross_entropy":
+        return "softmax outputs need loss = \"cross_entropy\""
+    if loss == "cross_entropy" and out not in ("sigmoid", "softmax"):
+        return "cross_entropy needs sigmoid or softmax outputs (ln of the output must exist)"
+    return None
