@@ -1,0 +1,1 @@
+"""Pedagogy: exercises, steps, answer checking, mistakes, progress. No Textual here."""

@@ -1,0 +1,342 @@
+"""Exercise files: TOML that describes a network, its data and how it is trained.
+
+The format (pinned by issue 2; extend it, do not change it):
+
+    title, summary
+    [network]    sizes, activation, loss, bias, update_biases
+    [parameters] weights, biases          (absent: a random start from the seed)
+    [data]       inputs, targets
+    [training]   learning_rate, iterations, mode, momentum, seed
+    [reference]  source, and [[reference.figures]] with id, printed, after_iterations, note
+
+A file that is wrong in any way raises ExerciseError, whose text is one line:
+"<file>: <key>: <problem>".
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..engine import activations, losses, naming
+from ..engine.network import Network, check_combination
+from ..engine.training import MODES, Settings
+
+MAX_LAYERS = 12          # input + hidden + output
+MAX_NEURONS = 1024       # per layer
+MAX_SAMPLES = 100_000
+MAX_ITERATIONS = 10_000_000
+MAX_FILE_BYTES = 20_000_000
+
+
+class ExerciseError(Exception):
+    """A problem with an exercise file, said in one line."""
+
+    def __init__(self, path: str, key: str, problem: str):
+        self.path, self.key, self.problem = path, key, problem
+        super().__init__(f"{path}: {key}: {problem}" if key else f"{path}: {problem}")
+
+
+@dataclass
+class Figure:
+    """A figure printed in the exercise's source, to compare with the engine."""
+    id: str                 # a step id (net_h1, w5+, E_total+) or, after training, E_total, out_o1, w5
+    printed: str            # the text as printed: "0.75136507"
+    after_iterations: int = 0
+    note: str = ""
+
+
+@dataclass
+class Exercise:
+    name: str
+    path: Path
+    title: str
+    summary: str
+    network: Network
+    X: np.ndarray
+    T: np.ndarray
+    settings: Settings
+    iterations: int
+    seed: int
+    random_start: bool
+    source: str = ""
+    figures: list[Figure] = field(default_factory=list)
+
+
+KEYS = {
+    "": {"title", "summary", "network", "parameters", "data", "training", "reference"},
+    "network": {"sizes", "activation", "loss", "bias", "update_biases"},
+    "parameters": {"weights", "biases"},
+    "data": {"inputs", "targets"},
+    "training": {"learning_rate", "iterations", "mode", "momentum", "seed"},
+    "reference": {"source", "figures"},
+    "reference.figures": {"id", "printed", "after_iterations", "note"},
+}
+
+
+def bundled_dir() -> Path:
+    """Where the bundled exercises are: inside the installed package, or the checkout's
+    top-level exercises/ folder."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "exercises", here.parent / "exercises"):
+        if candidate.is_dir():
+            return candidate
+    return here / "exercises"
+
+
+def bundled() -> list[str]:
+    """Names of the bundled exercises, the post's first."""
+    names = sorted(p.stem for p in bundled_dir().glob("*.toml"))
+    return sorted(names, key=lambda n: n != "mazur")
+
+
+def resolve(spec: str) -> Path:
+    """A bundled name or a path to a file."""
+    path = Path(spec)
+    if path.is_file():
+        return path
+    if spec.endswith(".toml") or "/" in spec or "\\" in spec:
+        raise ExerciseError(spec, "", "no such file")
+    candidate = bundled_dir() / f"{spec}.toml"
+    if candidate.is_file():
+        return candidate
+    raise ExerciseError(spec, "", "no such file and no bundled exercise of that name "
+                                  f"(bundled: {', '.join(bundled())})")
+
+
+def load(spec: str, seed: int | None = None) -> Exercise:
+    path = resolve(spec)
+    shown = str(path) if not path.is_relative_to(bundled_dir()) else f"{path.stem} ({path.name})"
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ExerciseError(shown, "", f"cannot be read ({e.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ExerciseError(shown, "", f"is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    try:
+        doc = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ExerciseError(shown, "", "is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ExerciseError(shown, "TOML", str(e)) from None
+    return _Reader(shown, path).read(doc, seed)
+
+
+class _Reader:
+    def __init__(self, shown: str, path: Path):
+        self.shown, self.path = shown, path
+
+    def fail(self, key: str, problem: str):
+        raise ExerciseError(self.shown, key, problem)
+
+    # --- typed getters -------------------------------------------------------------
+    def table(self, doc: dict, key: str, required: bool) -> dict:
+        if key not in doc:
+            if required:
+                self.fail(f"[{key}]", "missing")
+            return {}
+        value = doc[key]
+        if not isinstance(value, dict):
+            self.fail(key, "must be a table ([" + key + "])")
+        self.known(value, key)
+        return value
+
+    def known(self, table: dict, where: str) -> None:
+        for key in table:
+            if key not in KEYS[where]:
+                choices = ", ".join(sorted(KEYS[where]))
+                self.fail(f"{where}.{key}" if where else key, f"unknown key (known: {choices})")
+
+    def number(self, value, key: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(key, f"must be a number, not {_kind(value)}")
+        value = float(value)
+        if not math.isfinite(value):
+            self.fail(key, "must be a finite number (not nan or inf)")
+        if abs(value) > 1e6:
+            self.fail(key, "is too large to be sensible (more than 1e6 in size)")
+        return value
+
+    def integer(self, value, key: str, lo: int, hi: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(key, f"must be a whole number, not {_kind(value)}")
+        if not lo <= value <= hi:
+            self.fail(key, f"must be between {lo} and {hi:,}, not {value:,}")
+        return value
+
+    def choice(self, value, key: str, choices) -> str:
+        if not isinstance(value, str) or value not in choices:
+            self.fail(key, f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    def matrix(self, value, key: str, rows: int | None, cols: int) -> np.ndarray:
+        if not isinstance(value, list) or not value:
+            self.fail(key, "must be a non-empty list of rows")
+        if rows is not None and len(value) != rows:
+            self.fail(key, f"must have {rows} rows, not {len(value)}")
+        out = np.empty((len(value), cols))
+        for r, row in enumerate(value):
+            if not isinstance(row, list):
+                self.fail(f"{key}[{r}]", f"must be a list of {cols} numbers")
+            if len(row) != cols:
+                self.fail(f"{key}[{r}]", f"must have {cols} numbers, not {len(row)}")
+            for c, v in enumerate(row):
+                out[r, c] = self.number(v, f"{key}[{r}][{c}]")
+        return out
+
+    # --- the file -----------------------------------------------------------------
+    def read(self, doc: dict, seed: int | None) -> Exercise:
+        self.known(doc, "")
+        title = doc.get("title")
+        if not isinstance(title, str) or not title.strip():
+            self.fail("title", "missing (a line naming the exercise)")
+        summary = doc.get("summary", "")
+        if not isinstance(summary, str):
+            self.fail("summary", "must be text")
+
+        nw = self.table(doc, "network", True)
+        if "sizes" not in nw:
+            self.fail("network.sizes", "missing (e.g. [2, 2, 2]: input, hidden..., output)")
+        sizes = nw["sizes"]
+        if not isinstance(sizes, list) or not 2 <= len(sizes) <= MAX_LAYERS:
+            self.fail("network.sizes", f"must be a list of 2 to {MAX_LAYERS} layer sizes")
+        sizes = tuple(self.integer(n, f"network.sizes[{i}]", 1, MAX_NEURONS) for i, n in enumerate(sizes))
+        n_layers = len(sizes) - 1
+        act = nw.get("activation", "sigmoid")
+        if isinstance(act, str):
+            acts = (self.choice(act, "network.activation", activations.NAMES),) * n_layers
+            if act == "softmax" and n_layers > 1:
+                self.fail("network.activation", "softmax is only for the output layer; give a list, "
+                          "one per layer, e.g. [\"sigmoid\", \"softmax\"]")
+        elif isinstance(act, list):
+            if len(act) != n_layers:
+                self.fail("network.activation", f"needs one name per layer after the input ({n_layers}), "
+                          f"not {len(act)}")
+            acts = tuple(self.choice(a, f"network.activation[{i}]", activations.NAMES) for i, a in enumerate(act))
+        else:
+            self.fail("network.activation", "must be a name or a list of names")
+        loss = self.choice(nw.get("loss", "half_sse"), "network.loss", losses.NAMES)
+        bias = self.choice(nw.get("bias", "shared"), "network.bias", naming.BIAS_MODES)
+        update_biases = nw.get("update_biases", False)
+        if not isinstance(update_biases, bool):
+            self.fail("network.update_biases", "must be true or false")
+        problem = check_combination(acts, loss)
+        if problem:
+            self.fail("network", problem)
+
+        tr = self.table(doc, "training", False)
+        lr = self.number(tr.get("learning_rate", 0.5), "training.learning_rate")
+        if lr <= 0:
+            self.fail("training.learning_rate", "must be greater than 0")
+        iterations = self.integer(tr.get("iterations", 10_000), "training.iterations", 1, MAX_ITERATIONS)
+        mode = self.choice(tr.get("mode", "online"), "training.mode", MODES)
+        momentum = self.number(tr.get("momentum", 0.0), "training.momentum")
+        if not 0 <= momentum < 1:
+            self.fail("training.momentum", "must be at least 0 and below 1")
+        file_seed = self.integer(tr.get("seed", 0), "training.seed", 0, 2**63 - 1)
+        seed = file_seed if seed is None else seed
+
+        data = self.table(doc, "data", True)
+        for key in ("inputs", "targets"):
+            if key not in data:
+                self.fail(f"data.{key}", "missing (a row per sample)")
+        X = self.matrix(data["inputs"], "data.inputs", None, sizes[0])
+        if len(X) > MAX_SAMPLES:
+            self.fail("data.inputs", f"has more than {MAX_SAMPLES:,} samples")
+        T = self.matrix(data["targets"], "data.targets", len(X), sizes[-1])
+        if loss == "cross_entropy" and (np.any(T < 0) or np.any(T > 1)):
+            self.fail("data.targets", "cross_entropy needs targets between 0 and 1")
+
+        params = self.table(doc, "parameters", False)
+        if params:
+            net = self.parameters(params, sizes, acts, loss, bias)
+            random_start = False
+        else:
+            net = Network.random(sizes, acts, loss, bias, seed)
+            random_start = True
+        if net.n_parameters > 2_000_000:
+            self.fail("network.sizes", f"gives {net.n_parameters:,} parameters, too many to be sensible")
+
+        settings = Settings(learning_rate=lr, mode=mode, momentum=momentum, update_biases=update_biases)
+        source, figures = self.reference(doc, net)
+        return Exercise(name=self.path.stem, path=self.path, title=title.strip(), summary=summary.strip(),
+                        network=net, X=X, T=T, settings=settings, iterations=iterations, seed=seed,
+                        random_start=random_start, source=source, figures=figures)
+
+    def parameters(self, params: dict, sizes, acts, loss, bias) -> Network:
+        if "weights" not in params:
+            self.fail("parameters.weights", "missing (per layer: rows to-neuron, columns from-neuron)")
+        weights = params["weights"]
+        n_layers = len(sizes) - 1
+        if not isinstance(weights, list) or len(weights) != n_layers:
+            self.fail("parameters.weights", f"must hold {n_layers} layers of weights, one per layer after the input")
+        theta = []
+        for l, layer in enumerate(weights):
+            W = self.matrix(layer, f"parameters.weights[{l}]", sizes[l + 1], sizes[l])
+            theta.extend(W.reshape(-1))
+        biases = params.get("biases")
+        if bias == "none":
+            if biases is not None:
+                self.fail("parameters.biases", "given, but network.bias is \"none\"")
+        else:
+            if biases is None:
+                self.fail("parameters.biases", f"missing (network.bias is \"{bias}\")")
+            if not isinstance(biases, list) or len(biases) != n_layers:
+                self.fail("parameters.biases", f"must hold {n_layers} entries, one per layer after the input")
+            for l, b in enumerate(biases):
+                key = f"parameters.biases[{l}]"
+                if bias == "shared":
+                    if isinstance(b, list):
+                        self.fail(key, "must be one number (network.bias is \"shared\")")
+                    theta.append(self.number(b, key))
+                else:
+                    theta.extend(self.matrix([b] if isinstance(b, list) else b, key, 1, sizes[l + 1])[0])
+        return Network(sizes, acts, loss, bias, np.array(theta))
+
+    def reference(self, doc: dict, net: Network) -> tuple[str, list[Figure]]:
+        ref = self.table(doc, "reference", False)
+        if not ref:
+            return "", []
+        source = ref.get("source", "")
+        if not isinstance(source, str):
+            self.fail("reference.source", "must be text")
+        figures = ref.get("figures", [])
+        if not isinstance(figures, list):
+            self.fail("reference.figures", "must be an array of tables ([[reference.figures]])")
+        out = []
+        for i, f in enumerate(figures):
+            key = f"reference.figures[{i}]"
+            if not isinstance(f, dict):
+                self.fail(key, "must be a table with id and printed")
+            self.known(f, "reference.figures")
+            for k in ("id", "printed"):
+                if not isinstance(f.get(k), str) or not f[k].strip():
+                    self.fail(f"{key}.{k}", "missing (text)")
+            try:
+                value = float(f["printed"])
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                self.fail(f"{key}.printed", f"{f['printed']!r} is not a number as printed")
+            after = self.integer(f.get("after_iterations", 0), f"{key}.after_iterations", 0, MAX_ITERATIONS)
+            note = f.get("note", "")
+            if not isinstance(note, str):
+                self.fail(f"{key}.note", "must be text")
+            out.append(Figure(f["id"].strip(), f["printed"].strip(), after, note))
+        return source, out
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return f"text {value!r}"[:40]
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
