@@ -22,6 +22,7 @@ it; the values come from the engine's arrays, not from evaluating those strings.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,7 +37,7 @@ from .training import Settings, Trainer
 class Step:
     id: str            # the post's name: net_h1, dE_total/dw5, delta_o1, w5+
     kind: str          # net, out, error, error_total, dE_dout, dout_dnet, dnet_dw, dE_dw, ...
-    phase: str         # forward | error | output | hidden | update | after
+    phase: str         # forward | error | output | hidden | gradient | update | after
     formula: str       # with names:   w1*i1 + w2*i2 + b1*1
     numbers: str       # with numbers: 0.15*0.05 + 0.2*0.1 + 0.35*1
     value: float
@@ -75,6 +76,11 @@ def num(v: float) -> str:
     return f"({text})" if v < 0 else text
 
 
+def _unbracket(text: str) -> str:
+    """tanh((-0.06)) -> tanh(-0.06): a negative number already inside brackets needs no more."""
+    return re.sub(r"\(\((-[0-9.e+-]+)\)\)", r"(\1)", text)
+
+
 _OUT_TEMPLATE = {"sigmoid": "1/(1+exp(-{0}))", "tanh": "tanh({0})", "relu": "max(0, {0})",
                  "identity": "{0}"}
 _DERIV_TEMPLATE = {"sigmoid": ("{0}*(1-{0})", "out"), "tanh": ("1-{0}^2", "out"),
@@ -96,7 +102,7 @@ class _Builder:
         self.steps.append(Step(
             id=id_, kind=kind, phase=phase,
             formula=template.format(*names),
-            numbers=template.format(*[num(self.values[r]) for r in names]),
+            numbers=_unbracket(template.format(*[num(self.values[r]) for r in names])),
             value=float(value), depends=list(dict.fromkeys(names)), aliases=list(aliases),
             layer=layer))
 
@@ -321,7 +327,7 @@ def solve(net: Network, X, T, settings: Settings) -> Solution:
                 continue
             refs = [g[name] for g in per_sample]
             gid = f"dE_total/d{name}"
-            b.add(gid, "dE_dw" if name.startswith("w") else "dE_db", "update",
+            b.add(gid, "dE_dw" if name.startswith("w") else "dE_db", "gradient",
                   " + ".join(f"{{{i}}}" for i in range(len(refs))), refs,
                   sum(b.values[r] for r in refs))
             grads[name] = gid
