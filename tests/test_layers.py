@@ -1,0 +1,29 @@
+"""Imports point down only: engine (NumPy) <- lesson (no Textual) <- ui."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent / "tutor"
+
+
+def imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = "." * node.level + (node.module or "")
+            found.add(base)
+    return found
+
+
+@pytest.mark.parametrize("layer, forbidden", [
+    ("engine", ("textual", "rich", "..lesson", "..ui", "tutor.lesson", "tutor.ui", ".lesson", ".ui")),
+    ("lesson", ("textual", "rich", "..ui", "tutor.ui")),
+])
+def test_layer_does_not_import_upwards(layer, forbidden):
+    for path in (ROOT / layer).glob("*.py"):
+        for name in imports(path):
+            assert not any(name == f or name.startswith(f + ".") for f in forbidden), (path.name, name)
