@@ -18,7 +18,8 @@ def sigmoid(net: np.ndarray) -> np.ndarray:
     # for net < 0 use e^net / (1 + e^net).
     net = np.asarray(net, dtype=np.float64)
     e = np.exp(-np.abs(net))
-    return np.where(net >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    r = 1.0 / (1.0 + e)
+    return np.where(net >= 0, r, e * r)
 
 
 def softmax(net: np.ndarray) -> np.ndarray:

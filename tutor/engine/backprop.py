@@ -25,7 +25,7 @@ class Pass:
     """Everything one forward and backward pass computed (rows: samples)."""
     nets: list[np.ndarray]      # per layer after the input
     outs: list[np.ndarray]      # outs[0] is the input itself
-    errors: np.ndarray          # E_ok per sample and output
+    errors: np.ndarray | None   # E_ok per sample and output (None when no targets given)
     deltas: list[np.ndarray] | None = None
     grad: np.ndarray | None = None  # dE_total/dtheta, summed over the samples
 
@@ -34,14 +34,17 @@ class Pass:
         return float(self.errors.sum())
 
 
-def forward(net: Network, X: np.ndarray, T: np.ndarray) -> Pass:
+def forward(net: Network, X: np.ndarray, T: np.ndarray | None) -> Pass:
+    """Nets and outs of every layer; with targets T also the error of every output."""
     X = np.atleast_2d(np.asarray(X, dtype=np.float64))
-    T = np.atleast_2d(np.asarray(T, dtype=np.float64))
     outs, nets = [X], []
     for l in range(net.n_layers):
         z = outs[-1] @ net.W(l).T + net.b(l)
         nets.append(z)
         outs.append(activations.activate(net.activations[l], z))
+    if T is None:
+        return Pass(nets, outs, None)
+    T = np.atleast_2d(np.asarray(T, dtype=np.float64))
     errors = losses.per_output(net.loss, net.activations[-1], nets[-1], outs[-1], T)
     return Pass(nets, outs, errors)
 

@@ -40,7 +40,7 @@ class Settings:
 
 def step_numpy(net: Network, vel: np.ndarray, X: np.ndarray, T: np.ndarray, s: Settings) -> None:
     """One update from the samples X, T (all at once), in place on net.theta and vel."""
-    p = forward(net, X, T)
+    p = forward(net, X, None)  # the update needs no error value
     delta = output_delta(net, p.nets[-1], p.outs[-1], T)
     grad = np.zeros_like(net.theta)
     for l in range(net.n_layers - 1, -1, -1):
@@ -107,7 +107,7 @@ class Trainer:
         return forward(self.net, self.X, self.T).error
 
     def outputs(self) -> np.ndarray:
-        return forward(self.net, self.X, self.T).outs[-1]
+        return forward(self.net, self.X, None).outs[-1]
 
     def run(self, n: int, record: np.ndarray | None = None) -> Run:
         """Train n iterations. `record`: iterations (absolute) at which to record the error."""
