@@ -112,11 +112,9 @@ class _States:
     def after(self, changes: tuple, n: int) -> Trainer:
         key = (changes, n)
         if key not in self.cache:
-            base = self.cache.get((changes, 0))
             trainer = Trainer(self.ex.network, self.ex.X, self.ex.T, self.ex.settings.with_(**dict(changes)))
             trainer.run(n, record=np.array([], dtype=np.int64))
             self.cache[key] = trainer
-            del base
         return self.cache[key]
 
 
