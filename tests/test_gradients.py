@@ -99,3 +99,26 @@ def test_random_networks(sizes, hidden, out, loss, bias, samples, seed):
     sol = solve(net, X, T, Settings(mode="batch", update_biases=True))
     np.testing.assert_allclose([sol.gradients[n] for n in net.names], g, rtol=1e-10, atol=1e-14)
     assert np.isfinite(sol.error_after)
+
+
+@pytest.mark.parametrize("hidden, out, loss, bias", CASES[::4])
+def test_every_formula_evaluates_to_its_value(hidden, out, loss, bias):
+    """The formula each step shows is the one that gives its value (checked with the
+    learner's own evaluator, on exact values)."""
+    from tutor.engine.steps import identifier
+    from tutor.lesson.answer import parse
+
+    rng = np.random.default_rng(11)
+    net, X, T = random_case(rng, (2, 3, 2, 2), (hidden, hidden, out), loss, bias, samples=2)
+    for mode in ("online", "batch"):
+        sol = solve(net, X, T, Settings(mode=mode, update_biases=True, learning_rate=0.3))
+        known = {identifier(k): v for k, v in net.parameters().items()}
+        known["eta"] = 0.3
+        for s, (x, t) in enumerate(zip(X, T)):
+            sfx = "" if len(X) == 1 else f"_s{s + 1}"
+            known.update({f"i{j + 1}{sfx}": v for j, v in enumerate(x)})
+            known.update({f"target_o{k + 1}{sfx}": v for k, v in enumerate(t)})
+        for step in sol.steps:
+            if step.kind != "error_after":
+                assert parse(step.expression, known).value == pytest.approx(step.value, rel=1e-9, abs=1e-12), step.id
+            known[step.name] = step.value

@@ -41,6 +41,7 @@ class Step:
     formula: str       # with names:   w1*i1 + w2*i2 + b1*1
     numbers: str       # with numbers: 0.15*0.05 + 0.2*0.1 + 0.35*1
     value: float
+    expression: str = ""  # the formula in identifiers (dE_total_dout_o1 * ...), to evaluate
     depends: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     layer: str = ""    # which layer a backward step belongs to: "o", "h", "h2"
@@ -61,13 +62,19 @@ class Step:
     @property
     def name(self) -> str:
         """An identifier for the same quantity, usable inside an expression."""
-        return self.id.replace("/", "_").replace("+", "_new")
+        return identifier(self.id)
 
     def as_dict(self) -> dict:
         return {"id": self.id, "symbol": self.symbol, "name": self.name, "kind": self.kind,
                 "phase": self.phase, "layer": self.layer, "formula": self.formula,
-                "numbers": self.numbers, "value": self.value, "depends": self.depends,
+                "numbers": self.numbers, "value": self.value, "expression": self.expression,
+                "depends": self.depends,
                 "aliases": self.aliases}
+
+
+def identifier(id_: str) -> str:
+    """dE_total/dw5 -> dE_total_dw5, w5+ -> w5_new: a quantity's name inside an expression."""
+    return id_.replace("/", "_").replace("+", "_new")
 
 
 def num(v: float) -> str:
@@ -104,7 +111,7 @@ class _Builder:
             formula=template.format(*names),
             numbers=_unbracket(template.format(*[num(self.values[r]) for r in names])),
             value=float(value), depends=list(dict.fromkeys(names)), aliases=list(aliases),
-            layer=layer))
+            layer=layer, expression=template.format(*[identifier(r) for r in names])))
 
     def update(self, param: str, grad_id: str) -> None:
         # the post's rule: p+ = p - eta * dE_total/dp (the first update starts from rest,

@@ -1,0 +1,165 @@
+"""Reading a learner's answer: a number or a small arithmetic expression.
+
+Our own evaluator over `ast.parse(mode="eval")` with an allow-list: numbers,
++ - * / ** ^ and brackets, exp log ln sqrt tanh max, e and pi, and the names it is given.
+Nothing is ever passed to eval, exec or compile. Every failure is an AnswerError whose
+text is one sentence for the learner.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+MAX_LENGTH = 200       # characters: a number or a short expression is enough
+MAX_NODES = 120        # syntax-tree nodes
+MAX_MAGNITUDE = 1e100  # anything larger is not an answer to any step here
+
+FUNCTIONS = {
+    "exp": math.exp, "log": math.log, "ln": math.log, "sqrt": math.sqrt, "tanh": math.tanh,
+}
+CONSTANTS = {"e": math.e, "pi": math.pi}
+SYNTAX = "numbers, + - * / ^ and brackets, exp ln log sqrt tanh max, e, pi and names such as w5 or out_h1"
+
+
+class AnswerError(Exception):
+    """Why an answer could not be read, in one sentence."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    value: float
+    literal: bool          # a plain number as typed (its digits can be judged)
+    decimals: int | None   # digits after the point of a plain number
+    significant: int | None
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def normalise(text: str) -> str:
+    text = text.strip()
+    text = text.replace("−", "-").replace("×", "*").replace("·", "*").replace("÷", "/")
+    if re.fullmatch(r"[+-]?\d+,\d+", text):  # 0,3775: a decimal comma
+        text = text.replace(",", ".")
+    return text
+
+
+def parse(text: str, names: Mapping[str, float], pending: Mapping[str, str] | None = None) -> Answer:
+    """The value of an answer. `names`: what can be used (w5, i1, out_h1...); `pending`:
+    names of quantities that exist but are not known yet, with the step they come from."""
+    if len(text) > MAX_LENGTH:
+        raise AnswerError(f"That answer is too long ({len(text):,} characters); "
+                          "a number or a short expression is enough.")
+    text = normalise(text)
+    if not text:
+        raise AnswerError("Type a number or an expression, then press Enter.")
+    if _NUMBER.match(text):
+        value = float(text)
+        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+            raise AnswerError("That number is too large to be an answer here.")
+        mantissa = text.lstrip("+-").split("e")[0].split("E")[0]
+        digits = mantissa.replace(".", "").lstrip("0") or "0"
+        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+        exponent = int(text.lower().split("e")[1]) if "e" in text.lower() else 0
+        return Answer(text, value, True, decimals - exponent, len(digits))
+    try:
+        tree = ast.parse(text.replace("^", "**"), mode="eval")
+    except SyntaxError as e:
+        where = f" near character {e.offset}" if e.offset else ""
+        raise AnswerError(f"I could not read that as a number or an expression{where}.") from None
+    except (ValueError, RecursionError, MemoryError):
+        raise AnswerError("I could not read that as a number or an expression.") from None
+    if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
+        raise AnswerError("That expression is too long; a number or a short expression is enough.")
+    value = _Evaluator(names, pending or {}).eval(tree.body)
+    return Answer(text, value, False, None, None)
+
+
+class _Evaluator:
+    def __init__(self, names: Mapping[str, float], pending: Mapping[str, str]):
+        self.names, self.pending = names, pending
+
+    def eval(self, node: ast.AST) -> float:
+        value = self._eval(node)
+        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+            raise AnswerError("That works out to a number too large to be an answer here.")
+        return value
+
+    def _eval(self, node: ast.AST) -> float:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise AnswerError(f"Only numbers and names can be used here: {SYNTAX}.")
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            return self._name(node.id)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
+            v = self.eval(node.operand)
+            return -v if isinstance(node.op, ast.USub) else v
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
+            a, b = self.eval(node.left), self.eval(node.right)
+            return _arith(node.op, a, b)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+            name = node.func.id
+            if name not in FUNCTIONS and name != "max":  # say so before touching the arguments
+                raise AnswerError(f"{name[:30]!r} is not a function I know; the functions are exp, ln, "
+                                  "log, sqrt, tanh and max.")
+            return self._call(name, [self.eval(a) for a in node.args])
+        if isinstance(node, ast.IfExp) and isinstance(node.test, ast.Compare):
+            return self.eval(node.body) if self._compare(node.test) else self.eval(node.orelse)
+        raise AnswerError(f"That is not something I can work out; use {SYNTAX}.")
+
+    def _compare(self, node: ast.Compare) -> bool:
+        if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Gt, ast.GtE, ast.Lt, ast.LtE)):
+            raise AnswerError(f"That is not something I can work out; use {SYNTAX}.")
+        a, b = self.eval(node.left), self.eval(node.comparators[0])
+        return {ast.Gt: a > b, ast.GtE: a >= b, ast.Lt: a < b, ast.LtE: a <= b}[type(node.ops[0])]
+
+    def _name(self, name: str) -> float:
+        if name in self.names:
+            return float(self.names[name])
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if name in self.pending:
+            raise AnswerError(f"{name} is not known yet: it is worked out at a later step.")
+        if name in FUNCTIONS or name == "max":
+            raise AnswerError(f"{name} is a function: write it with brackets, as in {name}(0.5).")
+        raise AnswerError(f"I do not know the name {name[:30]!r}; you can use {SYNTAX}.")
+
+    def _call(self, name: str, args: list[float]) -> float:
+        if name == "max" and len(args) >= 2:
+            return max(args)
+        if len(args) != 1:
+            raise AnswerError(f"{name} takes one number, as in {name}(0.5).")
+        try:
+            return FUNCTIONS[name](args[0])
+        except OverflowError:
+            raise AnswerError("That works out to a number too large to be an answer here.") from None
+        except ValueError:
+            what = "a number at or below 0" if name in ("log", "ln") else "a negative number"
+            raise AnswerError(f"{name} of {what} is not defined.") from None
+
+
+def _arith(op: ast.operator, a: float, b: float) -> float:
+    try:
+        if isinstance(op, ast.Add):
+            return a + b
+        if isinstance(op, ast.Sub):
+            return a - b
+        if isinstance(op, ast.Mult):
+            return a * b
+        if isinstance(op, ast.Div):
+            return a / b
+        if a < 0 and not float(b).is_integer():
+            raise AnswerError("A negative number to a fractional power is not a real number.")
+        return math.pow(a, b)
+    except ZeroDivisionError:
+        raise AnswerError("That divides by zero.") from None
+    except OverflowError:
+        raise AnswerError("That works out to a number too large to be an answer here.") from None
+    except ValueError:
+        raise AnswerError("That power is not defined for these numbers.") from None
