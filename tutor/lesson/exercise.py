@@ -65,10 +65,13 @@ class Exercise:
     random_start: bool
     source: str = ""
     figures: list[Figure] = field(default_factory=list)
+    ask: list[str] | None = None   # [lesson].ask: the steps the learner computes (None: all)
+    show: list[str] = field(default_factory=list)  # [lesson].show: steps given, not asked
 
 
 KEYS = {
-    "": {"title", "summary", "network", "parameters", "data", "training", "reference"},
+    "": {"title", "summary", "network", "parameters", "data", "training", "reference", "lesson"},
+    "lesson": {"ask", "show"},
     "network": {"sizes", "activation", "loss", "bias", "update_biases"},
     "parameters": {"weights", "biases"},
     "data": {"inputs", "targets"},
@@ -263,9 +266,18 @@ class _Reader:
 
         settings = Settings(learning_rate=lr, mode=mode, momentum=momentum, update_biases=update_biases)
         source, figures = self.reference(doc, net)
+        lesson = self.table(doc, "lesson", False)
+        ask = self.ids(lesson, "ask") if "ask" in lesson else None
+        show = self.ids(lesson, "show") if "show" in lesson else []
         return Exercise(name=self.path.stem, path=self.path, title=title.strip(), summary=summary.strip(),
                         network=net, X=X, T=T, settings=settings, iterations=iterations, seed=seed,
-                        random_start=random_start, source=source, figures=figures)
+                        random_start=random_start, source=source, figures=figures, ask=ask, show=show)
+
+    def ids(self, table: dict, key: str) -> list[str]:
+        value = table[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(f"lesson.{key}", "must be a list of step ids, such as [\"net_h1\", \"w5+\"]")
+        return [v.strip() for v in value]
 
     def parameters(self, params: dict, sizes, acts, loss, bias) -> Network:
         if "weights" not in params:

@@ -1,0 +1,371 @@
+"""Known mistakes, recognised by their numbers.
+
+Each step kind has an ordered list of mistakes. A mistake is a function of the step and
+of the values upstream of it (`get(id)`), giving the value that mistake would produce.
+The checker evaluates them twice: on the exact upstream values and on the learner's own.
+Every explanation names the mistake and says what to do instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from ..engine.naming import weight_names
+from ..engine.steps import Solution, Step
+from ..engine.training import Trainer
+from .exercise import Exercise
+
+
+@dataclass(frozen=True)
+class Mistake:
+    key: str
+    name: str          # short, for the summary: "derivative taken on net"
+    explanation: str   # a format string over the fields its function returns
+
+
+Get = Callable[[str], float]
+
+
+class Context:
+    """What the mistake functions need to know about the exercise beyond a step's inputs."""
+
+    def __init__(self, ex: Exercise, solution: Solution):
+        self.ex, self.solution = ex, solution
+        self.by_id = {s.id: s for s in solution.steps}
+        self.eta = ex.settings.learning_rate
+        self.updated = solution.updated
+        self.where: dict[str, tuple[int, int, int]] = {}
+        self.names = weight_names(ex.network.sizes)
+        for l, layer in enumerate(self.names):
+            for k, row in enumerate(layer):
+                for j, w in enumerate(row):
+                    self.where[w] = (l, k, j)
+        # the update as it comes out when the backward pass uses already-updated weights
+        fresh = Trainer(ex.network, ex.X[solution.samples], ex.T[solution.samples],
+                        ex.settings.with_(fresh_weights=True), use_kernel=False)
+        fresh.run(1, record=_none())
+        self.fresh = fresh.net.parameters()
+        self.fresh_error = Trainer(fresh.net, ex.X[solution.samples], ex.T[solution.samples],
+                                   ex.settings, use_kernel=False).error()
+
+    def activation_of(self, neuron_quantity: str) -> str:
+        """The activation of the layer a quantity such as out_h1 or net_o2_s3 belongs to."""
+        name = neuron_quantity.split("_", 1)[1]
+        acts = self.ex.network.activations
+        if name.startswith("o"):
+            return acts[-1]
+        deep = re.match(r"h(\d+)_\d", name) if len(self.ex.network.sizes) > 3 else None
+        return acts[int(deep.group(1)) - 1] if deep else acts[0]
+
+
+def _none():
+    import numpy as np
+    return np.array([], dtype=np.int64)
+
+
+def _sig(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def _split(step_id: str) -> tuple[str, str]:
+    """'dout_o1/dnet_o1' -> ('out_o1', 'net_o1')."""
+    top, bottom = step_id.split("/d", 1)
+    return top[1:], bottom
+
+
+# --- one function per mistake: (step, get, ctx) -> [(value, fields), ...] ---------------------
+
+def _bias_left_out(s: Step, get: Get, ctx: Context):
+    if len(s.depends) % 2 == 1:  # w, x, w, x, ..., b
+        b = s.depends[-1]
+        yield get(s.id) - get(b), {"b": b, "q": s.id}
+
+
+def _sigmoid_twice(s, get, ctx):
+    if ctx.activation_of(s.id) == "sigmoid":
+        yield _sig(get(s.id)), {"q": s.id, "net": s.depends[0]}
+
+
+def _exponent_sign(s, get, ctx):
+    if ctx.activation_of(s.id) == "sigmoid":
+        yield _sig(-get(s.depends[0])), {"q": s.id, "net": s.depends[0]}
+
+
+def _not_squashed(s, get, ctx):
+    if ctx.activation_of(s.id) != "identity":
+        yield get(s.depends[0]), {"q": s.id, "net": s.depends[0]}
+
+
+def _half_forgotten(s, get, ctx):
+    if ctx.ex.network.loss == "half_sse":
+        yield 2 * get(s.id), {"q": s.id}
+
+
+def _sign(s, get, ctx):
+    yield -get(s.id), {"q": s.id}
+
+
+def _square_not_halved(s, get, ctx):
+    if ctx.ex.network.loss == "half_sse":
+        yield 2 * get(s.id), {"q": s.id}
+
+
+def _derivative_on_net(s, get, ctx):
+    out, net = _split(s.id)
+    act = ctx.activation_of(out)
+    if act == "sigmoid":
+        yield get(net) * (1 - get(net)), {"out": out, "net": net, "formula": f"{out}*(1-{out})"}
+    elif act == "tanh":
+        yield 1 - get(net) ** 2, {"out": out, "net": net, "formula": f"1-{out}^2"}
+
+
+def _other_input(s, get, ctx):
+    net, w = _split(s.id)
+    sources = ctx.by_id[net].depends[1::2][: len(ctx.by_id[net].depends) // 2]
+    for src in sources:
+        if src != s.depends[0]:
+            yield get(src), {"w": w, "right": s.depends[0], "used": src}
+
+
+def _weight_itself(s, get, ctx):
+    net, w = _split(s.id)
+    yield get(w), {"w": w, "right": s.depends[0]}
+
+
+def _chain_without_dout(s, get, ctx):
+    """dE/dw or a delta with the neuron's dout/dnet left out."""
+    chain = [d for d in s.depends if not (d.startswith("dout_") and "/dnet_" in d)]
+    if len(chain) < len(s.depends):
+        dropped = next(d for d in s.depends if d.startswith("dout_"))
+        yield math.prod(get(d) for d in chain), {"q": s.id, "dout": dropped}
+
+
+def _gradient_other_input(s, get, ctx):
+    *chain, dnet = s.depends
+    if not dnet.startswith("dnet_"):
+        return
+    net, w = _split(dnet)
+    factor = math.prod(get(d) for d in chain)
+    for src in ctx.by_id[net].depends[1::2]:
+        if src != ctx.by_id[dnet].depends[0]:
+            yield factor * get(src), {"w": w, "right": ctx.by_id[dnet].depends[0], "used": src}
+
+
+def _gradient_from_updated_weights(s, get, ctx):
+    w = s.id.split("/d", 1)[1]
+    if s.phase == "hidden" and w in ctx.fresh:
+        yield (ctx.ex.network.parameters()[w] - ctx.fresh[w]) / ctx.eta, {"q": s.id}
+
+
+def _eta_forgotten(s, get, ctx):
+    p, _eta, g = s.depends
+    yield get(p) - get(g), {"p": p, "g": g, "eta": f"{ctx.eta:g}"}
+
+
+def _gradient_added(s, get, ctx):
+    p, _eta, g = s.depends
+    yield get(p) + ctx.eta * get(g), {"p": p, "g": g}
+
+
+def _update_from_updated_weights(s, get, ctx):
+    p = s.id[:-1]
+    if ctx.by_id.get(s.depends[2]) is not None and ctx.by_id[s.depends[2]].phase == "hidden" and p in ctx.fresh:
+        yield ctx.fresh[p], {"p": p}
+
+
+def _updated_connecting_weight(s, get, ctx):
+    w = s.depends[0]
+    if w in ctx.updated and ctx.updated[w] != get(w):
+        yield ctx.updated[w], {"w": w, "q": s.id}
+
+
+def _other_connecting_weight(s, get, ctx):
+    w = s.depends[0]
+    l, k, j = ctx.where[w]
+    layer = ctx.names[l]
+    others = [layer[k][jj] for jj in range(len(layer[k])) if jj != j] + \
+             [layer[kk][j] for kk in range(len(layer)) if kk != k]
+    for o in others:
+        yield get(o), {"w": w, "used": o, "q": s.id}
+
+
+def _part_with_updated_weight(s, get, ctx):
+    delta, dnet = s.depends
+    w = ctx.by_id[dnet].depends[0]
+    if w in ctx.updated:
+        yield get(delta) * ctx.updated[w], {"w": w}
+
+
+def _part_with_other_weight(s, get, ctx):
+    delta, dnet = s.depends
+    w = ctx.by_id[dnet].depends[0]
+    for value, fields in _other_connecting_weight(ctx.by_id[dnet], get, ctx):
+        yield get(delta) * value, {**fields, "q": s.id}
+
+
+def _part_with_dE_dout(s, get, ctx):
+    delta, dnet = s.depends
+    neuron = delta[len("delta_"):]
+    candidates = [x for x in ctx.by_id if x.startswith("dE_") and x.endswith(f"/dout_{neuron}")
+                  and ctx.by_id[x].phase == "output"]
+    for c in candidates:
+        yield get(c) * get(dnet), {"delta": delta, "dE": c}
+
+
+def _one_output_only(s, get, ctx):
+    if s.phase != "hidden" or len(s.depends) < 2:
+        return
+    for part in s.depends:
+        yield get(part), {"q": s.id, "part": part, "n": len(s.depends)}
+
+
+def _sum_with_updated_weights(s, get, ctx):
+    if s.phase != "hidden":
+        return
+    total = 0.0
+    for part in s.depends:
+        values = list(_part_with_updated_weight(ctx.by_id[part], get, ctx))
+        if not values:
+            return
+        total += values[0][0]
+    yield total, {"q": s.id}
+
+
+def _sum_with_dE_dout(s, get, ctx):
+    if s.phase != "hidden":
+        return
+    total = 0.0
+    for part in s.depends:
+        values = list(_part_with_dE_dout(ctx.by_id[part], get, ctx))
+        if not values:
+            return
+        total += values[0][0]
+    yield total, {"q": s.id}
+
+
+def _error_after_fresh(s, get, ctx):
+    yield ctx.fresh_error, {}
+
+
+M = Mistake
+MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
+    "net": [
+        (M("bias_left_out", "bias left out of a net input",
+           "You left out the bias: {q} is the weighted sum of the inputs plus {b}*1."), _bias_left_out),
+    ],
+    "out": [
+        (M("sigmoid_twice", "logistic function applied twice",
+           "You squashed twice: {q} = 1/(1+e^-{net}), applied once to {net}, not to a value that is already an output."),
+         _sigmoid_twice),
+        (M("exponent_sign", "sign of the exponent",
+           "Check the exponent's sign: the logistic function is 1/(1+e^(-{net})), with minus {net}."), _exponent_sign),
+        (M("not_squashed", "net used as the output",
+           "That is {net} itself: {q} is {net} passed through the neuron's activation function."), _not_squashed),
+    ],
+    "error": [
+        (M("half_forgotten", "the 1/2 of the error forgotten",
+           "You left out the 1/2: {q} = 1/2 (target - out)^2."), _half_forgotten),
+    ],
+    "error_total": [
+        (M("half_forgotten", "the 1/2 of the error forgotten",
+           "Each output's error carries a 1/2: {q} = sum of 1/2 (target - out)^2."), _half_forgotten),
+    ],
+    "dE_dout": [
+        (M("sign", "sign of -(target - out)",
+           "Mind the sign: {q} = -(target - out) = out - target; the minus comes from differentiating (target - out) "
+           "with respect to out."), _sign),
+        (M("square_not_halved", "the 2 and the 1/2 not cancelled",
+           "The 2 from the square and the 1/2 in front cancel: {q} is -(target - out), not -2(target - out)."),
+         _square_not_halved),
+        (M("one_output_only", "only one output's contribution",
+           "This hidden neuron feeds all {n} neurons above it, so {q} sums the parts through each of them; "
+           "you gave only {part}."), _one_output_only),
+        (M("updated_weights", "already-updated weights used on the way back",
+           "You used weights that were already updated; every gradient is taken with the weights of the forward "
+           "pass, and the new weights are put in only at the end."), _sum_with_updated_weights),
+        (M("dE_dout_for_delta", "dE/dout used where the node delta belongs",
+           "Each part is a node delta times a weight: use delta = dE/dout * dout/dnet, not dE/dout alone."),
+         _sum_with_dE_dout),
+    ],
+    "dout_dnet": [
+        (M("derivative_on_net", "derivative taken on net instead of out",
+           "The derivative is written with the output: {formula}, using {out}, not {net}."), _derivative_on_net),
+    ],
+    "dnet_dw": [
+        (M("wrong_input", "wrong input for the weight",
+           "dnet/d{w} is what {w} multiplies: {right}, the value coming from where {w} starts; you used {used}."),
+         _other_input),
+        (M("weight_itself", "the weight instead of its input",
+           "dnet/d{w} is what {w} multiplies ({right}), not {w} itself."), _weight_itself),
+    ],
+    "dE_dw": [
+        (M("sign", "sign of the gradient",
+           "Mind the sign: with out above the target, dE/dout is positive; -(target - out) = out - target."), _sign),
+        (M("derivative_left_out", "the output's derivative left out",
+           "You left out {dout}: the error reaches the weight through the neuron's activation, so multiply by it too."),
+         _chain_without_dout),
+        (M("wrong_input", "wrong input for the weight",
+           "The last factor is what {w} multiplies: {right}; you used {used}."), _gradient_other_input),
+        (M("updated_weights", "already-updated weights used on the way back",
+           "You used output weights that were already updated; take every gradient with the weights of the "
+           "forward pass and put the new weights in only at the end."), _gradient_from_updated_weights),
+        (M("square_not_halved", "the 2 and the 1/2 not cancelled",
+           "That is twice the gradient: the 2 from the square cancels the 1/2 of the error."), _square_not_halved),
+    ],
+    "dE_db": [
+        (M("sign", "sign of the gradient", "Mind the sign: the gradient is out - target times the rest, "
+           "not target - out."), _sign),
+    ],
+    "delta": [
+        (M("derivative_left_out", "the output's derivative left out of a delta",
+           "A node delta is dE/dout times dout/dnet; you left out {dout}."), _chain_without_dout),
+        (M("sign", "sign of the delta", "Mind the sign of {q}: dE/dout = -(target - out) = out - target."), _sign),
+    ],
+    "dnet_dout": [
+        (M("updated_weights", "already-updated weights used on the way back",
+           "Use {w} as it was in the forward pass, not {w}+: the new weights go in only after every gradient "
+           "is computed."), _updated_connecting_weight),
+        (M("wrong_weight", "the wrong connecting weight",
+           "{q} is the weight on that one connection, {w}; you used {used}."), _other_connecting_weight),
+    ],
+    "dE_part_dout": [
+        (M("dE_dout_for_delta", "dE/dout used where the node delta belongs",
+           "Multiply the node delta {delta} (= dE/dout * dout/dnet) by the weight, not {dE} alone."),
+         _part_with_dE_dout),
+        (M("updated_weights", "already-updated weights used on the way back",
+           "Use {w} as it was in the forward pass, not {w}+: the new weights go in only at the end."),
+         _part_with_updated_weight),
+        (M("wrong_weight", "the wrong connecting weight",
+           "The weight here is the one on the connection itself, {w}; you used {used}."), _part_with_other_weight),
+        (M("sign", "sign", "Mind the sign: the part keeps the sign of the node delta."), _sign),
+    ],
+    "update": [
+        (M("eta_forgotten", "the learning rate forgotten",
+           "You forgot the learning rate: {p}+ = {p} - eta * {g}, with eta = {eta}."), _eta_forgotten),
+        (M("gradient_added", "gradient added instead of subtracted",
+           "The gradient points uphill; to go down, subtract it: {p}+ = {p} - eta * {g}."), _gradient_added),
+        (M("updated_weights", "already-updated weights used on the way back",
+           "This is what you get when the hidden gradient uses output weights that were already updated; "
+           "use the forward pass's weights throughout."), _update_from_updated_weights),
+    ],
+    "error_after": [
+        (M("updated_weights", "already-updated weights used on the way back",
+           "That is the error after an update whose hidden gradients used the already-updated output weights "
+           "(the figure the post prints); the update as stated uses the old weights throughout."),
+         _error_after_fresh),
+    ],
+}
+
+
+def candidates(step: Step, get: Get, ctx: Context) -> Iterable[tuple[Mistake, float, dict]]:
+    """Every (mistake, the value it gives, fields for its sentence) for this step."""
+    for mistake, fn in MISTAKES.get(step.kind, []):
+        try:
+            for value, fields in fn(step, get, ctx):
+                if value is not None and math.isfinite(value):
+                    yield mistake, float(value), fields
+        except (KeyError, ValueError, ZeroDivisionError, OverflowError):
+            continue

@@ -1,0 +1,188 @@
+"""One lesson: the steps of one update, asked one at a time, with hints and a summary.
+
+The learner's own values are kept beside the exact ones: a later step is also judged
+on them (follow-through), and the numbers the lesson shows are the exact ones once a
+step is done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..engine.naming import neuron_names
+from ..engine.steps import Step, identifier, solve
+from .answer import AnswerError, parse
+from .checking import Verdict, check
+from .describe import meaning
+from .exercise import Exercise, ExerciseError
+from .mistakes import Context
+from .reference import Comparison, compare
+
+
+@dataclass
+class Record:
+    step: Step
+    attempts: list[tuple[str, str]] = field(default_factory=list)  # (text, status)
+    hints: int = 0                 # hint stages seen (3 = the answer was shown)
+    done: bool = False
+    verdict: Verdict | None = None  # the verdict that closed the step
+    own: float | None = None       # the learner's value, once credited
+
+    @property
+    def first_try(self) -> bool:
+        return (self.done and self.hints < 3 and len(self.attempts) >= 1
+                and self.attempts[0][1] in ("right", "follow_through"))
+
+    @property
+    def revealed(self) -> bool:
+        return self.hints >= 3
+
+
+@dataclass
+class Summary:
+    asked: int
+    first_try: int
+    hints: int
+    revealed: int
+    mistakes: dict[str, int]
+    error_before: float
+    error_after: float
+    comparisons: list[Comparison]
+
+
+class Lesson:
+    def __init__(self, ex: Exercise):
+        self.ex = ex
+        self.solution = solve(ex.network, ex.X, ex.T, ex.settings)
+        self.ctx = Context(ex, self.solution)
+        steps = self.solution.steps
+        by_key = {}
+        for s in steps:
+            by_key[s.id] = s
+            for a in s.aliases:
+                by_key.setdefault(a, s)
+        ask_ids = [s.id for s in steps] if ex.ask is None else self._resolve(ex.ask, by_key, "ask")
+        self.shown = set(self._resolve(ex.show, by_key, "show"))
+        order = {s.id: i for i, s in enumerate(steps)}
+        self.records = [Record(by_key[i]) for i in sorted(set(ask_ids), key=order.__getitem__)]
+        self.steps = steps
+        self.index = 0
+        self.exact: dict[str, float] = dict(self.solution.parameters)
+        self.exact["eta"] = ex.settings.learning_rate
+        ins = neuron_names(ex.network.sizes, 0)
+        outs = neuron_names(ex.network.sizes, ex.network.n_layers)
+        for n, (x, t) in enumerate(zip(ex.X, ex.T)):
+            sfx = "" if len(ex.X) == 1 else f"_s{n + 1}"
+            self.exact.update({f"{name}{sfx}": float(v) for name, v in zip(ins, x)})
+            self.exact.update({f"target_{name}{sfx}": float(v) for name, v in zip(outs, t)})
+        self.given = dict(self.exact)  # what is known before any step
+        self.exact.update({s.id: s.value for s in steps})
+        self._comparisons: list[Comparison] | None = None
+        self.mistakes: dict[str, int] = {}  # mistake name -> how often it was met
+
+    def _resolve(self, ids, by_key, key) -> list[str]:
+        out = []
+        for i, q in enumerate(ids):
+            if q not in by_key:
+                raise ExerciseError(str(self.ex.path), f"lesson.{key}[{i}]", f"{q!r} is not a step of this update")
+            out.append(by_key[q].id)
+        return out
+
+    # --- where we are ---------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        return self.index >= len(self.records)
+
+    @property
+    def current(self) -> Record | None:
+        return None if self.finished else self.records[self.index]
+
+    def question(self, record: Record | None = None) -> str:
+        r = record or self.current
+        act = self.ctx.activation_of(r.step.id) if r.step.kind in ("out", "net") else "sigmoid"
+        return f"{r.step.symbol} is {meaning(r.step, act)}."
+
+    def known(self) -> dict[str, float]:
+        """Names an answer may use: parameters, inputs, targets, eta, and every quantity
+        shown or done so far (the learner's own value where they gave one)."""
+        names = {identifier(k): v for k, v in self.given.items()}
+        done = {r.step.id: r for r in self.records if r.done}
+        cut = self.steps.index(self.current.step) if not self.finished else len(self.steps)
+        for s in self.steps[:cut]:
+            if s.id in done:
+                own = done[s.id].own
+                names[s.name] = own if own is not None else s.value
+            elif s.id in self.shown:
+                names[s.name] = s.value
+        return names
+
+    def known_ids(self) -> set[str]:
+        """Ids whose values the learner has (for the picture of the network)."""
+        ids = {r.step.id for r in self.records if r.done}
+        cut = self.steps.index(self.current.step) if not self.finished else len(self.steps)
+        ids |= {s.id for s in self.steps[:cut] if s.id in self.shown}
+        if self.finished:
+            ids |= {s.id for s in self.steps}
+        return ids
+
+    def pending(self) -> dict[str, str]:
+        known = self.known()
+        return {s.name: s.id for s in self.steps if s.name not in known}
+
+    def own_values(self) -> dict[str, float]:
+        return {r.step.id: r.own for r in self.records if r.done and r.own is not None}
+
+    # --- acting ---------------------------------------------------------------------------
+    def submit(self, text: str) -> Verdict:
+        r = self.current
+        if r is None:
+            return Verdict("invalid", "The lesson is finished.")
+        try:
+            answer = parse(text, self.known(), self.pending())
+        except AnswerError as e:
+            return Verdict("invalid", str(e))
+        verdict = check(r.step, answer, self.ctx, self.exact, self.own_values())
+        r.attempts.append((text, verdict.status))
+        if verdict.mistake is not None:
+            self.mistakes[verdict.mistake.name] = self.mistakes.get(verdict.mistake.name, 0) + 1
+        if verdict.credited:
+            r.done, r.verdict, r.own = True, verdict, answer.value
+            self.index += 1
+        return verdict
+
+    def hint(self) -> tuple[int, str]:
+        """The next hint stage and its text; stage 3 shows the answer and closes the step."""
+        r = self.current
+        if r is None:
+            return 0, "The lesson is finished."
+        r.hints = min(r.hints + 1, 3)
+        if r.hints == 1:
+            return 1, f"{self.question(r)} Formula: {r.step.id} = {r.step.formula}"
+        if r.hints == 2:
+            return 2, f"With the numbers: {r.step.id} = {r.step.numbers}"
+        return 3, self.reveal()
+
+    def reveal(self) -> str:
+        r = self.current
+        r.hints = 3
+        r.done, r.own = True, r.step.value
+        r.verdict = Verdict("revealed", "Shown.")
+        self.index += 1
+        return f"The answer: {r.step.id} = {r.step.numbers} = {r.step.value:.10g}. (No first-try credit for this step.)"
+
+    def comparisons(self) -> list[Comparison]:
+        if self._comparisons is None:
+            self._comparisons = compare(self.ex, self.solution)
+        return self._comparisons
+
+    def summary(self) -> Summary:
+        return Summary(
+            asked=len(self.records),
+            first_try=sum(r.first_try for r in self.records),
+            hints=sum(min(r.hints, 2) for r in self.records),
+            revealed=sum(r.revealed for r in self.records),
+            mistakes=dict(self.mistakes),
+            error_before=self.solution.error,
+            error_after=self.solution.error_after,
+            comparisons=self.comparisons(),
+        )
