@@ -1,4 +1,4 @@
-"""The command line: `bptutor solve EXERCISE`, `bptutor train EXERCISE`.
+"""The command line: `bptutor [EXERCISE]` opens the tutor; `bptutor solve|train EXERCISE`.
 
 Thin on purpose: it parses, asks the layers below, prints. The headless commands never
 import Textual.
@@ -18,7 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     names = ", ".join(bundled())
     p = argparse.ArgumentParser(
         prog="bptutor",
-        description="A terminal tutor for backpropagation, built on Matt Mazur's step-by-step example.",
+        usage="bptutor [EXERCISE] | bptutor {solve,train} EXERCISE [options]",
+        description="A terminal tutor for backpropagation, built on Matt Mazur's step-by-step example. "
+                    "With no command, bptutor opens the lessons; bptutor EXERCISE opens one directly.",
         epilog=f"EXERCISE is a bundled name ({names}) or the path of a .toml exercise file.")
     sub = p.add_subparsers(dest="command")
     solve = sub.add_parser("solve", help="print the worked solution of one update, every quantity")
@@ -33,9 +35,19 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+COMMANDS = ("solve", "train")
+
+
 def main(argv: list[str] | None = None) -> int:
     from .lesson.exercise import ExerciseError
 
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        try:
+            return _tutor(argv)
+        except ExerciseError as e:
+            print(f"bptutor: {e}", file=sys.stderr)
+            return 2
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -52,6 +64,20 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     parser.print_help()
+    return 0
+
+
+def _tutor(argv: list[str]) -> int:
+    """`bptutor` opens the lessons; `bptutor EXERCISE` opens that lesson."""
+    if len(argv) > 1:
+        print(f"bptutor: one exercise at a time (got {len(argv)}); see bptutor --help", file=sys.stderr)
+        return 2
+    from .lesson.exercise import load
+
+    exercise = load(argv[0]) if argv else None
+    from .ui.app import BPTutorApp
+
+    BPTutorApp(exercise).run()
     return 0
 
 

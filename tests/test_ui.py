@@ -1,0 +1,171 @@
+"""The tutor on screen, driven by Textual's pilot."""
+
+import pytest
+
+from tutor.lesson.exercise import load
+from tutor.ui.app import BPTutorApp
+from tutor.ui.dialogs import HelpScreen, LookBackScreen
+from tutor.ui.home import HomeScreen
+from tutor.ui.lesson_screen import LessonScreen
+from tutor.ui.summary import SummaryScreen
+
+
+def feedback(app) -> str:
+    return str(app.screen.query_one("#feedback").render())
+
+
+async def answer(pilot, text: str) -> None:
+    inp = pilot.app.screen.query_one("#answer")
+    inp.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def current(app) -> str:
+    return app.screen.lesson.current.step.id
+
+
+@pytest.fixture
+def mazur_app():
+    return BPTutorApp(load("mazur"))
+
+
+async def test_home_lists_lessons_post_first_and_enter_starts_it():
+    app = BPTutorApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        lessons = app.screen.query_one("#lessons")
+        assert lessons.highlighted == 0 and lessons.get_option_at_index(0).id == "mazur"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen) and current(app) == "net_h1"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_right_answer_shows_mark_word_and_exact_value(mazur_app):
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        await answer(pilot, "0.3775")
+        assert feedback(mazur_app).startswith("✓ Right.") and "net_h1 = 0.3775" in feedback(mazur_app)
+        assert current(mazur_app) == "out_h1"
+        assert mazur_app.screen.query_one("#answer").value == ""
+        assert "step 2 of 32" in str(mazur_app.screen.query_one("#progress").render())
+
+
+async def test_expression_and_name_answers(mazur_app):
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        await answer(pilot, "w1*i1 + w2*i2 + b1*1")
+        await answer(pilot, "1/(1+exp(-net_h1))")
+        assert feedback(mazur_app).startswith("✓ Right.") and current(mazur_app) == "net_h2"
+
+
+@pytest.mark.parametrize("to, text, name", [
+    ("net_h1", "0.0275", "You left out the bias"),
+    ("out_h1", "1/(1+exp(0.3775))", "sign"),
+    ("E_o1", "(0.01 - out_o1)^2", "1/2"),
+    ("dE_total/dout_o1", "0.01 - out_o1", "Mind the sign"),
+    ("dout_o1/dnet_o1", "net_o1*(1-net_o1)", "using out_o1, not net_o1"),
+    ("dnet_o1/dw5", "out_h2", "you used out_h2"),
+    ("w5+", "0.4 - 0.082167041", "You forgot the learning rate"),
+    ("dnet_o1/dout_h1", "0.35891648", "not w5+"),
+])
+async def test_mistakes_are_explained_on_screen(mazur_app, to, text, name):
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        lesson = mazur_app.screen.lesson
+        while current(mazur_app) != to:
+            await answer(pilot, repr(lesson.current.step.value))
+        await answer(pilot, text)
+        assert feedback(mazur_app).startswith("✗ Not yet.") and name in feedback(mazur_app)
+        assert current(mazur_app) == to
+
+
+async def test_follow_through_on_screen(mazur_app):
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        await answer(pilot, "0.3775")
+        await answer(pilot, "0.59")
+        await answer(pilot, "0.3925")
+        await answer(pilot, "0.596884378")
+        await answer(pilot, "1.10459")
+        assert feedback(mazur_app).startswith("≈ Right method.") and "out_h1" in feedback(mazur_app)
+        assert current(mazur_app) == "out_o1"
+
+
+async def test_too_few_digits_garbage_and_hostile_input(mazur_app):
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        await answer(pilot, "0.3775")
+        await answer(pilot, "0.6")
+        assert feedback(mazur_app).startswith("… More digits.")
+        for text, says in [("hello", "I do not know the name"), ("__import__('os')", "not a function I know"),
+                           ("9**9**9**9", "too large"), ("1" * 10_000, "too long (10,000 characters)"),
+                           ("[b]", "not something I can work out")]:
+            await answer(pilot, text)
+            assert feedback(mazur_app).startswith("! Not readable.") and says in feedback(mazur_app)
+            assert current(mazur_app) == "out_h1"
+
+
+async def test_hints_in_order_then_the_answer(mazur_app):
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        assert "Hint 1 of 3" in feedback(mazur_app) and "w1*i1 + w2*i2 + b1*1" in feedback(mazur_app)
+        await pilot.press("f2")
+        assert "Hint 2 of 3" in feedback(mazur_app) and "0.15*0.05 + 0.2*0.1 + 0.35*1" in feedback(mazur_app)
+        await pilot.press("f2")
+        assert "Answer shown." in feedback(mazur_app) and "0.3775" in feedback(mazur_app)
+        assert current(mazur_app) == "out_h1"
+        assert not mazur_app.screen.lesson.records[0].first_try
+
+
+async def test_look_back_and_return(mazur_app):
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        await answer(pilot, "0.5")
+        await answer(pilot, "0.3775")
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(mazur_app.screen, LookBackScreen)
+        table = mazur_app.screen.query_one("#lookback")
+        assert table.row_count == 1
+        row = [str(c) for c in table.get_row_at(0)]
+        assert row == ["net_h1", "0.5, 0.3775", "✓ after retries", "0.3775"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(mazur_app.screen, LessonScreen) and current(mazur_app) == "out_h1"
+        assert mazur_app.screen.query_one("#answer").has_focus
+
+
+async def test_help_opens_and_closes(mazur_app):
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(mazur_app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(mazur_app.screen, LessonScreen)
+
+
+async def test_whole_lesson_to_the_summary_at_80x24(mazur_app):
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        lesson = mazur_app.screen.lesson
+        await answer(pilot, "0.3")        # one wrong first try
+        while not lesson.finished:
+            await answer(pilot, f"{lesson.current.step.value:.9g}")
+        await pilot.pause()
+        assert isinstance(mazur_app.screen, SummaryScreen)
+        text = str(mazur_app.screen.query_one("#summary-text").render())
+        assert "Right at the first try:  31 of 32" in text
+        assert "E_total after:           0.291027774" in text
+        assert "28 of 33 follow from the algorithm as stated" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(mazur_app.screen, HomeScreen)
+
+
+async def test_lesson_screen_fits_80x24(mazur_app):
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = mazur_app.screen
+        for wid in ("#progress", "#picture", "#question", "#answer", "#feedback"):
+            region = screen.query_one(wid).region
+            assert region.height >= 1 and region.bottom <= 23, wid
+        assert screen.query_one("#picture").region.height >= 6

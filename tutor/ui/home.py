@@ -1,0 +1,43 @@
+"""The home screen: the lessons, the post's first and selected; Enter starts one."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..lesson.exercise import ExerciseError, bundled, load
+
+
+class HomeScreen(Screen):
+    BINDINGS = [Binding("enter", "start", "Start the lesson"), Binding("f1", "app.help", "Help")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("bptutor: backpropagation, one quantity at a time", id="home-title")
+        yield Static("Choose a lesson and press Enter. You compute every quantity of one update; "
+                     "bptutor checks each answer and explains mistakes.", id="home-intro")
+        options = []
+        for name in bundled():
+            try:
+                ex = load(name)
+            except ExerciseError as e:
+                options.append(Option(f"{name}: cannot be opened ({e.problem})", id=name, disabled=True))
+                continue
+            options.append(Option(f"[b]{ex.title}[/b]  ({name})\n  {ex.summary}", id=name))
+        yield OptionList(*options, id="lessons")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        lessons = self.query_one(OptionList)
+        lessons.highlighted = 0
+        lessons.focus()
+
+    def action_start(self) -> None:
+        lessons = self.query_one(OptionList)
+        if lessons.highlighted is not None:
+            self.app.open_lesson(lessons.get_option_at_index(lessons.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_lesson(event.option.id)

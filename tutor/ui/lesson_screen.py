@@ -1,0 +1,127 @@
+"""The lesson: the network, the question, the answer box, feedback and progress."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ..lesson.checking import Verdict
+from ..lesson.picture import on_path
+from ..lesson.session import Lesson
+from .dialogs import LookBackScreen
+from .network_view import NetworkView
+
+MARKS = {  # a mark and a word for every outcome, never colour alone
+    "right": ("✓ Right.", "-right"),
+    "follow_through": ("≈ Right method.", "-right"),
+    "more_digits": ("… More digits.", "-more"),
+    "mistake": ("✗ Not yet.", "-wrong"),
+    "wrong": ("✗ Not yet.", "-wrong"),
+    "invalid": ("! Not readable.", "-invalid"),
+}
+
+
+class LessonScreen(Screen):
+    BINDINGS = [
+        Binding("f2", "hint", "Hint", priority=True),
+        Binding("f3", "look_back", "Look back", priority=True),
+        Binding("f1", "app.help", "Help", priority=True),
+        Binding("escape", "app.home", "Lessons", priority=True),
+    ]
+
+    def __init__(self, lesson: Lesson):
+        super().__init__()
+        self.lesson = lesson
+        self.by_id = {s.id: s for s in lesson.steps}
+
+    def compose(self) -> ComposeResult:
+        ex = self.lesson.ex
+        yield Static(id="progress")
+        with VerticalScroll(id="picture"):
+            yield NetworkView(ex.network.sizes, ex.network.bias, len(ex.X), id="network")
+        yield Static(id="question")
+        yield Input(placeholder="a number or an expression, e.g. 0.3775 or w1*i1 + w2*i2 + b1",
+                    id="answer", select_on_focus=False)
+        yield Static(id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        self.query_one(Input).focus()
+
+    # --- drawing -----------------------------------------------------------------------
+    def refresh_view(self) -> None:
+        lesson = self.lesson
+        done = sum(r.done for r in lesson.records)
+        first = sum(r.first_try for r in lesson.records)
+        r = lesson.current
+        where = f"step {min(lesson.index + 1, len(lesson.records))} of {len(lesson.records)}"
+        self.query_one("#progress", Static).update(Text.assemble(
+            (lesson.ex.title, "bold"), f"  ·  {where}  ·  right at the first try: {first} of {done}"))
+        known = lesson.known_ids()
+        values = {k: v for k, v in lesson.exact.items() if k in known or k in lesson.given}
+        path = on_path(r.step, self.by_id) if r else set()
+        self.query_one(NetworkView).show(values, path, r.step.id if r else None)
+        if r:
+            q = Text()
+            q.append(f"{r.step.symbol}", style="bold")
+            if r.step.name != r.step.id or r.step.symbol != r.step.id:
+                q.append(f"   (type it as {r.step.name})", style="dim")
+            q.append("\n" + lesson.question(r))
+            self.query_one("#question", Static).update(q)
+
+    def say(self, status: str, message: str, extra: str = "") -> None:
+        mark, cls = MARKS.get(status, ("", "-hint"))
+        fb = self.query_one("#feedback", Static)
+        fb.set_classes(cls)
+        text = Text()
+        if mark:
+            text.append(mark + " ", style="bold")
+        text.append(message)
+        if extra:
+            text.append("  " + extra, style="bold")
+        fb.update(text)
+
+    # --- acting ------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        step = self.lesson.current
+        if step is None:
+            return
+        verdict: Verdict = self.lesson.submit(event.value)
+        extra = ""
+        if verdict.credited:
+            extra = f"{step.step.id} = {step.step.value:.10g}"
+            event.input.value = ""
+        message = "" if verdict.status == "right" else verdict.message
+        self.say(verdict.status, message, extra)
+        self.refresh_view()
+        if self.lesson.finished:
+            self.app.show_summary(self.lesson)
+
+    def action_hint(self) -> None:
+        if self.lesson.current is None:
+            return
+        stage, text = self.lesson.hint()
+        label = f"Hint {stage} of 3:" if stage < 3 else "Answer shown."
+        self.say("hint", f"{label} {text}")
+        if stage == 3:
+            self.query_one(Input).value = ""
+            self.refresh_view()
+            if self.lesson.finished:
+                self.app.show_summary(self.lesson)
+
+    def action_look_back(self) -> None:
+        rows = []
+        for r in self.lesson.records:
+            if not r.attempts and not r.done:
+                continue
+            answers = Text(", ".join(t[:24] for t, _ in r.attempts[-3:]) or "—")
+            result = ("✓ first try" if r.first_try else "shown" if r.revealed
+                      else "≈ your values" if r.verdict and r.verdict.status == "follow_through"
+                      else "✓ after retries" if r.done else "open")
+            rows.append((r.step.id, answers, result, f"{r.step.value:.10g}" if r.done else "?"))
+        self.app.push_screen(LookBackScreen(rows))

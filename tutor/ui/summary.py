@@ -1,0 +1,54 @@
+"""When the update is done: how it went, and the source's printed figures beside ours."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..lesson.session import Lesson
+
+
+def summary_text(lesson: Lesson) -> str:
+    s = lesson.summary()
+    lines = [
+        f"[b]{lesson.ex.title}: the update is done.[/b]",
+        "",
+        f"  Right at the first try:  {s.first_try} of {s.asked}",
+        f"  Hints used:              {s.hints}",
+        f"  Answers shown:           {s.revealed}",
+        f"  E_total before:          {s.error_before:.9g}",
+        f"  E_total after:           {s.error_after:.9g}   (one update, learning rate "
+        f"{lesson.ex.settings.learning_rate:g})",
+        "",
+    ]
+    if s.mistakes:
+        lines.append("  Mistakes met (each was explained when it happened):")
+        lines += [f"    • {name}" + (f" ×{n}" if n > 1 else "") for name, n in s.mistakes.items()]
+    else:
+        lines.append("  No known mistakes met.")
+    if s.comparisons:
+        good = sum(c.agrees for c in s.comparisons)
+        lines += ["", f"[b]The figures printed in {lesson.ex.source or 'the source'}[/b]: {good} of "
+                  f"{len(s.comparisons)} follow from the algorithm as stated."]
+        for c in s.comparisons:
+            if not c.agrees:
+                where = f" after {c.after_iterations:,} updates" if c.after_iterations else ""
+                lines.append(f"  ✗ {c.id}{where}: printed {c.printed}, the algorithm gives {c.value:.10g}.")
+                lines.append(f"    {c.explanation()}")
+    return "\n".join(lines)
+
+
+class SummaryScreen(Screen):
+    BINDINGS = [Binding("escape,enter", "app.home", "Lessons"), Binding("f1", "app.help", "Help")]
+
+    def __init__(self, lesson: Lesson):
+        super().__init__()
+        self.lesson = lesson
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="summary"):
+            yield Static(summary_text(self.lesson), id="summary-text")
+        yield Footer()
