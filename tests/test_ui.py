@@ -51,7 +51,7 @@ async def test_right_answer_shows_mark_word_and_exact_value(mazur_app):
         assert feedback(mazur_app).startswith("✓ Right.") and "net_h1 = 0.3775" in feedback(mazur_app)
         assert current(mazur_app) == "out_h1"
         assert mazur_app.screen.query_one("#answer").value == ""
-        assert "step 2 of 32" in str(mazur_app.screen.query_one("#progress").render())
+        assert "step 2 of 32  ·  first try 1/1" in str(mazur_app.screen.query_one("#progress").render())
 
 
 async def test_expression_and_name_answers(mazur_app):

@@ -61,7 +61,7 @@ class LessonScreen(Screen):
         r = lesson.current
         where = f"step {min(lesson.index + 1, len(lesson.records))} of {len(lesson.records)}"
         self.query_one("#progress", Static).update(Text.assemble(
-            (lesson.ex.title, "bold"), f"  ·  {where}  ·  right at the first try: {first} of {done}"))
+            (f"{where}  ·  first try {first}/{done}", "bold"), f"  ·  {lesson.ex.title}"))
         known = lesson.known_ids()
         values = {k: v for k, v in lesson.exact.items() if k in known or k in lesson.given}
         path = on_path(r.step, self.by_id) if r else set()

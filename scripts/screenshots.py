@@ -1,0 +1,62 @@
+"""Make the SVG screenshots in screenshots/ from the real app, driven by Textual's pilot.
+
+    python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tutor.lesson.exercise import load  # noqa: E402
+from tutor.ui.app import BPTutorApp  # noqa: E402
+
+OUT = ROOT / "screenshots"
+SIZE = (100, 32)
+
+
+async def answer(pilot, text: str) -> None:
+    pilot.app.screen.query_one("#answer").value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def until(pilot, step_id: str) -> None:
+    lesson = pilot.app.screen.lesson
+    while lesson.current.step.id != step_id:
+        await answer(pilot, f"{lesson.current.step.value:.9g}")
+
+
+async def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    app = BPTutorApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.save_screenshot("home.svg", path=str(OUT))
+
+    app = BPTutorApp(load("mazur"))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, "dE_total/dw5")
+        await answer(pilot, "dE_total_dout_o1*out_h1")  # the derivative left out
+        app.save_screenshot("lesson-output-layer.svg", path=str(OUT))
+        await until(pilot, "dE_total/dw1")
+        await pilot.press("f2")
+        await pilot.pause()
+        app.save_screenshot("lesson-hidden-layer.svg", path=str(OUT))
+        await pilot.press("f1")
+        await pilot.pause()
+        app.save_screenshot("help.svg", path=str(OUT))
+        await pilot.press("escape")
+        await until(pilot, "E_total+")
+        await answer(pilot, "0.291027774")
+        await pilot.pause()
+        app.save_screenshot("summary.svg", path=str(OUT))
+    print(f"wrote {', '.join(p.name for p in sorted(OUT.glob('*.svg')))}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
