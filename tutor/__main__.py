@@ -13,7 +13,7 @@ import time
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .lesson.exercise import bundled
+    from .lesson.catalog import bundled
 
     names = ", ".join(bundled())
     p = argparse.ArgumentParser(

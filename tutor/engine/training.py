@@ -99,9 +99,15 @@ class Trainer:
         self.settings = settings
         self.vel = np.zeros_like(self.net.theta)
         self.iteration = 0
-        if use_kernel is None:
-            use_kernel = self.net.n_weights * len(self.X) <= KERNEL_LIMIT and _kernel() is not None
-        self.use_kernel = use_kernel
+        self._use_kernel = use_kernel
+
+    @property
+    def use_kernel(self) -> bool:
+        """Small enough for the compiled loop, and numba there? Decided on first use, so a
+        Trainer made only to measure an error never imports numba."""
+        if self._use_kernel is None:
+            self._use_kernel = self.net.n_weights * len(self.X) <= KERNEL_LIMIT and _kernel() is not None
+        return self._use_kernel
 
     def error(self) -> float:
         return forward(self.net, self.X, self.T).error

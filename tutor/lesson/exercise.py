@@ -25,6 +25,7 @@ import numpy as np
 from ..engine import activations, losses, naming
 from ..engine.network import Network, check_combination
 from ..engine.training import MODES, Settings
+from .catalog import bundled, bundled_dir
 
 MAX_LAYERS = 12          # input + hidden + output
 MAX_NEURONS = 1024       # per layer
@@ -79,22 +80,6 @@ KEYS = {
     "reference": {"source", "figures"},
     "reference.figures": {"id", "printed", "after_iterations", "note"},
 }
-
-
-def bundled_dir() -> Path:
-    """Where the bundled exercises are: inside the installed package, or the checkout's
-    top-level exercises/ folder."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "exercises", here.parent / "exercises"):
-        if candidate.is_dir():
-            return candidate
-    return here / "exercises"
-
-
-def bundled() -> list[str]:
-    """Names of the bundled exercises, the post's first."""
-    names = sorted(p.stem for p in bundled_dir().glob("*.toml"))
-    return sorted(names, key=lambda n: n != "mazur")
 
 
 def resolve(spec: str) -> Path:

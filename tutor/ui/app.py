@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.binding import Binding
 
-from ..lesson.exercise import Exercise, ExerciseError, load
-from ..lesson.session import Lesson
 from .dialogs import HelpScreen
 from .home import HomeScreen
-from .lesson_screen import LessonScreen
-from .summary import SummaryScreen
+
+if TYPE_CHECKING:
+    from ..lesson.exercise import Exercise
+    from ..lesson.session import Lesson
+
+# The lesson screens and the NumPy engine under them are imported when a lesson opens,
+# so that the home screen comes up as fast as a bare Textual app.
 
 
 class BPTutorApp(App):
@@ -20,16 +25,22 @@ class BPTutorApp(App):
     TITLE = "bptutor"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, exercise: Exercise | None = None):
+    def __init__(self, exercise: "Exercise | None" = None):
         super().__init__()
         self.exercise = exercise
 
+    def get_default_screen(self) -> HomeScreen:
+        return HomeScreen()  # the bottom of the stack: Escape always comes back here
+
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
         if self.exercise is not None:
             self._start(self.exercise)
 
-    def _start(self, ex: Exercise) -> None:
+    def _start(self, ex: "Exercise") -> None:
+        from ..lesson.exercise import ExerciseError
+        from ..lesson.session import Lesson
+        from .lesson_screen import LessonScreen
+
         try:
             lesson = Lesson(ex)
         except ExerciseError as e:
@@ -38,6 +49,8 @@ class BPTutorApp(App):
         self.push_screen(LessonScreen(lesson))
 
     def open_lesson(self, name: str) -> None:
+        from ..lesson.exercise import ExerciseError, load
+
         try:
             ex = load(name)
         except ExerciseError as e:
@@ -45,11 +58,13 @@ class BPTutorApp(App):
             return
         self._start(ex)
 
-    def show_summary(self, lesson: Lesson) -> None:
+    def show_summary(self, lesson: "Lesson") -> None:
+        from .summary import SummaryScreen
+
         self.push_screen(SummaryScreen(lesson))
 
     def action_home(self) -> None:
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
     def action_help(self) -> None:

@@ -8,7 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..lesson.exercise import ExerciseError, bundled, load
+from ..lesson.catalog import bundled, peek
 
 
 class HomeScreen(Screen):
@@ -20,12 +20,12 @@ class HomeScreen(Screen):
                      "bptutor checks each answer and explains mistakes.", id="home-intro")
         options = []
         for name in bundled():
-            try:
-                ex = load(name)
-            except ExerciseError as e:
-                options.append(Option(f"{name}: cannot be opened ({e.problem})", id=name, disabled=True))
+            info = peek(name)  # the title only: the lesson itself is loaded when it opens
+            if isinstance(info, str):
+                options.append(Option(f"{name}: {info}", id=name, disabled=True))
                 continue
-            options.append(Option(f"[b]{ex.title}[/b]  ({name})\n  {ex.summary}", id=name))
+            title, summary = info
+            options.append(Option(f"[b]{title}[/b]  ({name})\n  {summary}", id=name))
         yield OptionList(*options, id="lessons")
         yield Footer()
 

@@ -1,0 +1,122 @@
+"""Start-up and answer feedback of the tutor, against a minimal Textual app in the same run.
+
+    python benchmarks/tutor_speed.py
+
+Start-up: a fresh process from launch until its first screen has been drawn (headless),
+for a minimal Textual app (one Static), for `bptutor` (home screen) and for
+`bptutor mazur` (the lesson). Goal: at most 1.3x the minimal app.
+Feedback: from Enter on an answer until the feedback is on screen, in a running app.
+Goal: within 50 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MINIMAL = """
+from textual.app import App
+from textual.widgets import Static
+class Minimal(App):
+    def compose(self):
+        yield Static("hello")
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+Minimal().run(headless=True)
+"""
+
+TUTOR = """
+import sys
+sys.path.insert(0, {root!r})
+from tutor.ui.app import BPTutorApp
+from tutor.lesson.exercise import load
+class Timed(BPTutorApp):
+    def on_mount(self):
+        super().on_mount()
+        self.call_after_refresh(self.exit)
+Timed({exercise}).run(headless=True)
+"""
+
+
+def launch(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+async def feedback_latency(n: int = 40) -> list[float]:
+    """From the start of the answer's handler to the end of the next screen refresh that
+    follows it: what the learner waits for (the pilot's own waiting is not counted)."""
+    sys.path.insert(0, str(ROOT))
+    from tutor.lesson.exercise import load
+    from tutor.ui.app import BPTutorApp
+
+    from textual.screen import Screen
+
+    from tutor.ui.lesson_screen import LessonScreen
+
+    marks: dict[str, float] = {}
+    handler, refresh = LessonScreen.on_input_submitted, Screen._compositor_refresh
+
+    def timed_handler(self, event):
+        marks["start"] = time.perf_counter()
+        handler(self, event)
+
+    def timed_refresh(self):
+        refresh(self)
+        if "start" in marks and "end" not in marks:
+            marks["end"] = time.perf_counter()
+
+    # Textual finds handlers on the class, so the timing goes there (this process only)
+    LessonScreen.on_input_submitted, Screen._compositor_refresh = timed_handler, timed_refresh
+    app = BPTutorApp(load("mazur"))
+    times: list[float] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for k in range(n):
+            lesson = screen.lesson
+            # alternate a wrong answer (diagnosed against every known mistake) and the right one
+            text = "0.123" if k % 2 == 0 else f"{lesson.current.step.value:.9g}"
+            screen.query_one("#answer").value = text
+            marks.clear()
+            await pilot.press("enter")
+            deadline = time.perf_counter() + 5
+            while "end" not in marks and time.perf_counter() < deadline:
+                await asyncio.sleep(0.001)
+            times.append(marks["end"] - marks["start"])
+            if lesson.finished:
+                break
+    return times
+
+
+def main() -> None:
+    repeats = 7
+    minimal_code = MINIMAL
+    home_code = TUTOR.format(root=str(ROOT), exercise="")
+    lesson_code = TUTOR.format(root=str(ROOT), exercise="load('mazur')")
+    for code in (minimal_code, home_code, lesson_code):  # warm the disk cache
+        launch(code)
+    runs = {"minimal": [], "home": [], "lesson": []}
+    for _ in range(repeats):  # interleaved, so a noisy moment hits all three
+        runs["minimal"].append(launch(minimal_code))
+        runs["home"].append(launch(home_code))
+        runs["lesson"].append(launch(lesson_code))
+    best = {k: min(v) for k, v in runs.items()}
+    print(f"Start-up to the first screen (best of {repeats}, headless)")
+    print(f"  minimal Textual app        {best['minimal'] * 1e3:7.0f} ms")
+    print(f"  bptutor (home)             {best['home'] * 1e3:7.0f} ms   {best['home'] / best['minimal']:.2f}x  (goal: at most 1.3x)")
+    print(f"  bptutor mazur (lesson)     {best['lesson'] * 1e3:7.0f} ms   {best['lesson'] / best['minimal']:.2f}x")
+    times = asyncio.run(feedback_latency())
+    print(f"\nFeedback after Enter, {len(times)} answers: median {statistics.median(times) * 1e3:.1f} ms, "
+          f"worst {max(times) * 1e3:.1f} ms  (goal: within 50 ms)")
+
+
+if __name__ == "__main__":
+    main()
