@@ -34,8 +34,8 @@ Minimal().run(headless=True)
 TUTOR = """
 import sys
 sys.path.insert(0, {root!r})
+{imports}
 from tutor.ui.app import BPTutorApp
-from tutor.lesson.exercise import load
 class Timed(BPTutorApp):
     def on_mount(self):
         super().on_mount()
@@ -99,8 +99,10 @@ async def feedback_latency(n: int = 40) -> list[float]:
 def main() -> None:
     repeats = 7
     minimal_code = MINIMAL
-    home_code = TUTOR.format(root=str(ROOT), exercise="")
-    lesson_code = TUTOR.format(root=str(ROOT), exercise="load('mazur')")
+    # as the command line does it: the engine is imported only when a lesson is named
+    home_code = TUTOR.format(root=str(ROOT), imports="", exercise="")
+    lesson_code = TUTOR.format(root=str(ROOT), imports="from tutor.lesson.exercise import load",
+                               exercise="load('mazur')")
     for code in (minimal_code, home_code, lesson_code):  # warm the disk cache
         launch(code)
     runs = {"minimal": [], "home": [], "lesson": []}

@@ -27,3 +27,15 @@ def test_layer_does_not_import_upwards(layer, forbidden):
     for path in (ROOT / layer).glob("*.py"):
         for name in imports(path):
             assert not any(name == f or name.startswith(f + ".") for f in forbidden), (path.name, name)
+
+
+def test_home_screen_start_up_does_not_import_the_engine():
+    """Start-up speed rests on this: the home screen needs only titles, so neither NumPy
+    nor numba is imported until a lesson opens (timed in benchmarks/tutor_speed.py)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, tutor.__main__, tutor.ui.app; "
+            "print(sorted(m for m in ('numpy', 'numba', 'tutor.engine') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

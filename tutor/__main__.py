@@ -72,9 +72,11 @@ def _tutor(argv: list[str]) -> int:
     if len(argv) > 1:
         print(f"bptutor: one exercise at a time (got {len(argv)}); see bptutor --help", file=sys.stderr)
         return 2
-    from .lesson.exercise import load
+    exercise = None
+    if argv:  # the engine is imported only when a lesson is named; the home screen needs none
+        from .lesson.exercise import load
 
-    exercise = load(argv[0]) if argv else None
+        exercise = load(argv[0])
     from .ui.app import BPTutorApp
 
     BPTutorApp(exercise).run()

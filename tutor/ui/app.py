@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 
-from .dialogs import HelpScreen
 from .home import HomeScreen
 
 if TYPE_CHECKING:
@@ -68,5 +67,7 @@ class BPTutorApp(App):
             self.pop_screen()
 
     def action_help(self) -> None:
+        from .dialogs import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
