@@ -222,28 +222,25 @@ def _one_output_only(s, get, ctx):
         yield get(part), {"q": s.id, "part": part, "n": len(s.depends)}
 
 
-def _sum_with_updated_weights(s, get, ctx):
+def _sum_of_parts(s, get, ctx, part_mistake):
+    """dE_total/dout_h with the same slip made in every part of the sum."""
     if s.phase != "hidden":
         return
     total = 0.0
     for part in s.depends:
-        values = list(_part_with_updated_weight(ctx.by_id[part], get, ctx))
+        values = list(part_mistake(ctx.by_id[part], get, ctx))
         if not values:
             return
         total += values[0][0]
     yield total, {"q": s.id}
+
+
+def _sum_with_updated_weights(s, get, ctx):
+    yield from _sum_of_parts(s, get, ctx, _part_with_updated_weight)
 
 
 def _sum_with_dE_dout(s, get, ctx):
-    if s.phase != "hidden":
-        return
-    total = 0.0
-    for part in s.depends:
-        values = list(_part_with_dE_dout(ctx.by_id[part], get, ctx))
-        if not values:
-            return
-        total += values[0][0]
-    yield total, {"q": s.id}
+    yield from _sum_of_parts(s, get, ctx, _part_with_dE_dout)
 
 
 def _error_after_fresh(s, get, ctx):
