@@ -169,3 +169,17 @@ async def test_lesson_screen_fits_80x24(mazur_app):
             region = screen.query_one(wid).region
             assert region.height >= 1 and region.bottom <= 23, wid
         assert screen.query_one("#picture").region.height >= 6
+
+
+async def test_leaving_and_reopening_a_lesson_resumes_it():
+    app = BPTutorApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await answer(pilot, "0.3775")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen) and current(app) == "out_h1"
+        assert "step 2 of 32" in str(app.screen.query_one("#progress").render())

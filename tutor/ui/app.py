@@ -27,6 +27,9 @@ class BPTutorApp(App):
     def __init__(self, exercise: "Exercise | None" = None):
         super().__init__()
         self.exercise = exercise
+        # lessons opened in this run, by file: leaving one with Escape and opening it
+        # again resumes it (progress kept across runs is the progress store's job)
+        self.lessons: dict[str, "Lesson"] = {}
 
     def get_default_screen(self) -> HomeScreen:
         return HomeScreen()  # the bottom of the stack: Escape always comes back here
@@ -40,11 +43,14 @@ class BPTutorApp(App):
         from ..lesson.session import Lesson
         from .lesson_screen import LessonScreen
 
-        try:
-            lesson = Lesson(ex)
-        except ExerciseError as e:
-            self.notify(str(e), severity="error", timeout=10)
-            return
+        key = str(ex.path.resolve())
+        lesson = self.lessons.get(key)
+        if lesson is None or lesson.finished:
+            try:
+                lesson = self.lessons[key] = Lesson(ex)
+            except ExerciseError as e:
+                self.notify(str(e), severity="error", timeout=10)
+                return
         self.push_screen(LessonScreen(lesson))
 
     def open_lesson(self, name: str) -> None:
