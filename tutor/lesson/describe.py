@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from ..engine.steps import Step
 
 
 def _neuron(q: str) -> str:
-    return q.split("_", 1)[1] if "_" in q else q
+    """net_h1 -> h1; net_h1_1_s2 -> h1_1 (sample 2)."""
+    name = q.split("_", 1)[1] if "_" in q else q
+    m = re.fullmatch(r"(.+)_s(\d+)", name)
+    return f"{m.group(1)} (sample {m.group(2)})" if m else name
 
 
 def meaning(step: Step, activation: str = "sigmoid") -> str:

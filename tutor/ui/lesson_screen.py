@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -41,7 +41,7 @@ class LessonScreen(Screen):
     def compose(self) -> ComposeResult:
         ex = self.lesson.ex
         yield Static(id="progress")
-        with VerticalScroll(id="picture"):
+        with ScrollableContainer(id="picture"):  # a wide net scrolls sideways, never wraps
             yield NetworkView(ex.network.sizes, ex.network.bias, len(ex.X), id="network")
         yield Static(id="question")
         yield Input(placeholder="a number or an expression, e.g. 0.3775 or w1*i1 + w2*i2 + b1",

@@ -16,7 +16,7 @@ from ..lesson.picture import Cell, columns
 
 class NetworkView(Static):
     DEFAULT_CSS = """
-    NetworkView { height: auto; padding: 0 1; }
+    NetworkView { height: auto; width: auto; padding: 0 1; }
     """
 
     def __init__(self, sizes, bias: str, samples: int, **kwargs):
@@ -34,7 +34,8 @@ class NetworkView(Static):
         self.redraw()
 
     def redraw(self) -> None:
-        width = self.content_size.width or self.app.console.width
+        # the widget is as wide as its picture; what may not be wider is the box around it
+        width = (self.parent.scrollable_content_region.width - 2 if self.parent else 0) or self.app.console.width
         full = self._picture(compact=False)
         widest = max(cell_len(line) for line in full.plain.split("\n"))
         self.update(full if widest <= width else self._picture(compact=True))
