@@ -1,0 +1,205 @@
+"""Many networks of one shape, trained at once: for comparing learning rates or random
+starts side by side, and for the error surface over a grid of two weights.
+
+The networks lie along the *last* axis: theta has a row per parameter and a column per
+network, so every operation is one contiguous vector operation over all networks (the
+post's update for 10,000 networks costs ~25 ns per network). The loops left in Python
+run over neurons and weights, never over networks. The arithmetic is the post's, as in
+backprop.py and training.py; results equal Trainer's to rounding.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .naming import bias_names, weight_names
+from .network import Network
+
+
+class Population:
+    def __init__(self, net: Network, thetas, X, T, learning_rate=0.5, momentum=0.0,
+                 mode: str = "online", update_biases: bool = False):
+        self.net = net
+        thetas = np.atleast_2d(np.asarray(thetas, dtype=np.float64))
+        self.K = len(thetas)
+        self.theta = np.ascontiguousarray(thetas.T)       # (P, K): a row per parameter
+        self.vel = np.zeros_like(self.theta)
+        self.X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+        self.T = np.atleast_2d(np.asarray(T, dtype=np.float64))
+        self.eta = np.broadcast_to(np.asarray(learning_rate, dtype=np.float64), (self.K,)).copy()
+        self.mu = np.broadcast_to(np.asarray(momentum, dtype=np.float64), (self.K,)).copy()
+        self.mode, self.update_biases = mode, update_biases
+        self.iteration = 0
+        index = {name: i for i, name in enumerate(net.names)}
+        wn, bn = weight_names(net.sizes), bias_names(net.sizes, net.bias)
+        # rows of theta: w_rows[l][o][j]; b_rows[l][o] (the same row for a shared bias)
+        self.w_rows = [[[index[w] for w in row] for row in layer] for layer in wn]
+        self.b_rows = [[index[b[0 if len(b) == 1 else o]] for o in range(net.sizes[l + 1])] if b else None
+                       for l, b in enumerate(bn)]
+        L, K = net.n_layers, self.K
+        self.nets = [np.empty((n, K)) for n in net.sizes[1:]]
+        self.outs = [np.empty((n, K)) for n in net.sizes]
+        self.deltas = [np.empty((n, K)) for n in net.sizes[1:]]
+        self.grad = np.zeros_like(self.theta)
+        self.tk = np.empty(K)
+        self.tmp = [np.empty((n, K)) for n in net.sizes[1:]]
+        self.L = L
+
+    # --- forward -------------------------------------------------------------------------
+    def _forward(self, x: np.ndarray) -> None:
+        th, tk = self.theta, self.tk
+        self.outs[0][:] = x[:, None]
+        for l in range(self.L):
+            prev, net = self.outs[l], self.nets[l]
+            for o, row in enumerate(self.w_rows[l]):
+                np.multiply(th[row[0]], prev[0], out=net[o])      # net = sum_j w_oj * out_j
+                for j in range(1, len(row)):
+                    np.multiply(th[row[j]], prev[j], out=tk)
+                    net[o] += tk
+                if self.b_rows[l] is not None:
+                    net[o] += th[self.b_rows[l][o]]               # + b * 1
+            self._activate(self.net.activations[l], net, self.outs[l + 1])
+
+    @staticmethod
+    def _activate(name: str, net: np.ndarray, out: np.ndarray) -> None:
+        if name == "sigmoid":
+            # 1 / (1 + e^-net); e^-net overflowing to inf gives exactly 0, as it should
+            np.negative(net, out=out)
+            np.exp(out, out=out)
+            out += 1.0
+            np.reciprocal(out, out=out)
+        elif name == "tanh":
+            np.tanh(net, out=out)
+        elif name == "relu":
+            np.maximum(net, 0.0, out=out)
+        elif name == "identity":
+            out[:] = net
+        else:  # softmax over the layer, for every network
+            np.subtract(net, net.max(axis=0), out=out)
+            np.exp(out, out=out)
+            out /= out.sum(axis=0)
+
+    def _sample_error(self, t: np.ndarray) -> np.ndarray:
+        net, out, loss = self.nets[-1], self.outs[-1], self.net.loss
+        t = t[:, None]
+        if loss == "half_sse":
+            return 0.5 * ((t - out) ** 2).sum(axis=0)
+        if loss == "mse":
+            return ((t - out) ** 2).mean(axis=0)
+        if self.net.activations[-1] == "softmax":
+            m = net.max(axis=0)
+            lse = m + np.log(np.exp(net - m).sum(axis=0))
+            return -(t * (net - lse)).sum(axis=0)
+        log_o, log_1mo = -np.logaddexp(0.0, -net), -np.logaddexp(0.0, net)
+        return -(t * log_o + (1.0 - t) * log_1mo).sum(axis=0)
+
+    def errors(self) -> np.ndarray:
+        """Total error of every network over all samples, (K,)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.zeros(self.K)
+            for x, t in zip(self.X, self.T):
+                self._forward(x)
+                total += self._sample_error(t)
+        return total
+
+    def outputs(self) -> np.ndarray:
+        """Outputs of every network for every sample, (K, S, n_out)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            result = []
+            for x in self.X:
+                self._forward(x)
+                result.append(self.outs[-1].T.copy())
+        return np.stack(result, axis=1)
+
+    # --- backward and update ------------------------------------------------------------------
+    def _backward(self, t: np.ndarray, accumulate: bool) -> None:
+        net_, th, tk, g = self.net, self.theta, self.tk, self.grad
+        L = self.L
+        out, d = self.outs[-1], self.deltas[-1]
+        np.subtract(out, t[:, None], out=d)                      # out - target = -(target - out)
+        if net_.loss == "mse":
+            d *= 2.0 / out.shape[0]
+        if net_.loss != "cross_entropy":                          # cross-entropy: delta = out - target
+            self._times_derivative(net_.activations[-1], self.nets[-1], out, d, self.tmp[-1])
+        for l in range(L - 1, -1, -1):
+            d, prev = self.deltas[l], self.outs[l]
+            if l:  # delta_h = (sum_o delta_o w_oh) * dout_h/dnet_h, with the weights before the update
+                below = self.deltas[l - 1]
+                for j in range(net_.sizes[l]):
+                    np.multiply(th[self.w_rows[l][0][j]], d[0], out=below[j])
+                    for o in range(1, len(self.w_rows[l])):
+                        np.multiply(th[self.w_rows[l][o][j]], d[o], out=tk)
+                        below[j] += tk
+                self._times_derivative(net_.activations[l - 1], self.nets[l - 1], prev, below, self.tmp[l - 1])
+            for o, row in enumerate(self.w_rows[l]):
+                for j, r in enumerate(row):
+                    if accumulate:
+                        np.multiply(d[o], prev[j], out=tk)            # dE/dw = delta_to * out_from
+                        g[r] += tk
+                    else:
+                        np.multiply(d[o], prev[j], out=g[r])
+            if self.b_rows[l] is not None:
+                rows = self.b_rows[l]
+                if not accumulate:
+                    g[sorted(set(rows))] = 0.0
+                for o, r in enumerate(rows):
+                    g[r] += d[o]                                      # dE/db: the deltas it feeds
+
+    @staticmethod
+    def _times_derivative(name, net, out, d, tmp) -> None:
+        if name == "sigmoid":
+            np.subtract(1.0, out, out=tmp)
+            tmp *= out
+            d *= tmp                                                 # * out (1 - out)
+        elif name == "tanh":
+            np.multiply(out, out, out=tmp)
+            np.subtract(1.0, tmp, out=tmp)
+            d *= tmp                                                 # * (1 - out^2)
+        elif name == "relu":
+            d *= net > 0
+
+    def _apply(self) -> None:
+        # v = mu v - eta g; p = p + v, per network (weights; biases only when they move)
+        n = self.net.n_weights if not self.update_biases else self.theta.shape[0]
+        v, g = self.vel[:n], self.grad[:n]
+        v *= self.mu
+        v -= self.eta * g
+        self.theta[:n] += v
+
+    def run(self, n: int, record_every: int = 0) -> np.ndarray:
+        """n iterations; returns the errors (rows: recorded iterations incl. first and
+        last, when record_every > 0; otherwise just the final errors), (R, K)."""
+        rows = []
+        with np.errstate(over="ignore", invalid="ignore"):
+            for it in range(n):
+                if record_every and it % record_every == 0:
+                    rows.append(self.errors())
+                if self.mode == "batch":
+                    self.grad[:] = 0.0
+                    for x, t in zip(self.X, self.T):
+                        self._forward(x)
+                        self._backward(t, accumulate=True)
+                    self._apply()
+                else:
+                    for x, t in zip(self.X, self.T):
+                        self._forward(x)
+                        self._backward(t, accumulate=False)
+                        self._apply()
+                self.iteration += 1
+        rows.append(self.errors())
+        return np.array(rows)
+
+    def thetas(self) -> np.ndarray:
+        """(K, P): each network's parameters in the engine's order."""
+        return self.theta.T.copy()
+
+
+def error_surface(net: Network, X, T, a: str, b: str, values_a, values_b) -> np.ndarray:
+    """Total error over a grid of two parameters, the others held at net's values:
+    result[i, j] is the error with a = values_a[i] and b = values_b[j]."""
+    va, vb = np.asarray(values_a, dtype=np.float64), np.asarray(values_b, dtype=np.float64)
+    names = net.names
+    thetas = np.repeat(net.theta[None, :], va.size * vb.size, axis=0)
+    thetas[:, names.index(a)] = np.repeat(va, vb.size)
+    thetas[:, names.index(b)] = np.tile(vb, va.size)
+    return Population(net, thetas, X, T).errors().reshape(va.size, vb.size)
