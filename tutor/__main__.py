@@ -100,6 +100,13 @@ def _solve(args) -> int:
 
 
 def _train(args, parser) -> int:
+    if not args.json and args.iterations is None and args.seed is None and sys.stdout.isatty() and sys.stdin.isatty():
+        # on a terminal: the live training screen (headless with --json, or when piped)
+        from .lesson.exercise import load
+        from .ui.app import BPTutorApp
+
+        BPTutorApp(load(args.exercise), train=True).run()
+        return 0
     from .engine.training import Trainer, record_points
     from .lesson import report
     from .lesson.exercise import MAX_ITERATIONS, load

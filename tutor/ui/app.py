@@ -24,9 +24,10 @@ class BPTutorApp(App):
     TITLE = "bptutor"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, exercise: "Exercise | None" = None):
+    def __init__(self, exercise: "Exercise | None" = None, train: bool = False):
         super().__init__()
         self.exercise = exercise
+        self.train_first = train  # `bptutor train EXERCISE` on a terminal
         # lessons opened in this run, by file: leaving one with Escape and opening it
         # again resumes it (progress kept across runs is the progress store's job)
         self.lessons: dict[str, "Lesson"] = {}
@@ -35,7 +36,9 @@ class BPTutorApp(App):
         return HomeScreen()  # the bottom of the stack: Escape always comes back here
 
     def on_mount(self) -> None:
-        if self.exercise is not None:
+        if self.exercise is not None and self.train_first:
+            self.open_training(self.exercise)
+        elif self.exercise is not None:
             self._start(self.exercise)
 
     def _start(self, ex: "Exercise") -> None:
@@ -62,6 +65,18 @@ class BPTutorApp(App):
             self.notify(str(e), severity="error", timeout=10)
             return
         self._start(ex)
+
+    def open_training(self, which: "str | Exercise") -> None:
+        from ..lesson.exercise import ExerciseError, load
+        from ..lesson.training_session import TrainingSession
+        from .training_screen import TrainingScreen
+
+        try:
+            ex = load(which) if isinstance(which, str) else which
+        except ExerciseError as e:
+            self.notify(str(e), severity="error", timeout=10)
+            return
+        self.push_screen(TrainingScreen(TrainingSession(ex)))
 
     def show_summary(self, lesson: "Lesson") -> None:
         from .summary import SummaryScreen

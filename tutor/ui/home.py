@@ -12,12 +12,13 @@ from ..lesson.catalog import bundled, peek
 
 
 class HomeScreen(Screen):
-    BINDINGS = [Binding("enter", "start", "Start the lesson"), Binding("f1", "app.help", "Help")]
+    BINDINGS = [Binding("enter", "start", "Start the lesson"), Binding("t", "train", "Train it"),
+                Binding("f1", "app.help", "Help")]
 
     def compose(self) -> ComposeResult:
         yield Static("bptutor: backpropagation, one quantity at a time", id="home-title")
-        yield Static("Choose a lesson and press Enter. You compute every quantity of one update; "
-                     "bptutor checks each answer and explains mistakes.", id="home-intro")
+        yield Static("Choose a lesson and press Enter: you compute every quantity of one update, and "
+                     "bptutor checks each answer and explains mistakes. Press t to watch it train.", id="home-intro")
         options = []
         for name in bundled():
             info = peek(name)  # the title only: the lesson itself is loaded when it opens
@@ -38,6 +39,11 @@ class HomeScreen(Screen):
         lessons = self.query_one(OptionList)
         if lessons.highlighted is not None:
             self.app.open_lesson(lessons.get_option_at_index(lessons.highlighted).id)
+
+    def action_train(self) -> None:
+        lessons = self.query_one(OptionList)
+        if lessons.highlighted is not None:
+            self.app.open_training(lessons.get_option_at_index(lessons.highlighted).id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.app.open_lesson(event.option.id)

@@ -29,6 +29,7 @@ def summary_text(lesson: Lesson) -> str:
         lines += [f"    • {name}" + (f" ×{n}" if n > 1 else "") for name, n in s.mistakes.items()]
     else:
         lines.append("  No known mistakes met.")
+    lines += ["", "  Press t to watch this update repeated: the network trained live."]
     if s.comparisons:
         good = sum(c.agrees for c in s.comparisons)
         lines += ["", f"[b]The figures printed in {lesson.ex.source or 'the source'}[/b]: {good} of "
@@ -42,7 +43,11 @@ def summary_text(lesson: Lesson) -> str:
 
 
 class SummaryScreen(Screen):
-    BINDINGS = [Binding("escape,enter", "app.home", "Lessons"), Binding("f1", "app.help", "Help")]
+    BINDINGS = [Binding("t", "train", "Train it"), Binding("escape,enter", "app.home", "Lessons"),
+                Binding("f1", "app.help", "Help")]
+
+    def action_train(self) -> None:
+        self.app.open_training(self.lesson.ex)
 
     def __init__(self, lesson: Lesson):
         super().__init__()

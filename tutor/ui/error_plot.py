@@ -1,0 +1,60 @@
+"""The error curve: textual-plot wrapped in one module, so it can be swapped.
+
+textual-plot has no log axis, so the curve is drawn as log10(E) and the ticks are
+labelled 1e-1, 1e-2, ...
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+from textual_plot import HiResMode, PlotWidget
+from textual_plot.axis_formatter import AxisFormatter
+
+COLOURS = ("bright_cyan", "bright_yellow", "bright_magenta", "bright_green", "bright_red", "white")
+
+
+class PowersOfTen(AxisFormatter):
+    """Ticks at whole powers of ten of a log10 axis, labelled 1e-k."""
+
+    def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
+        lo, hi = math.ceil(min_), math.floor(max_)
+        ticks = list(range(lo, hi + 1))
+        step = max(1, math.ceil(len(ticks) / max(max_ticks, 1)))
+        return [float(t) for t in ticks[::step]] or [float(round(min_))]
+
+    def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
+        return [f"1e{int(t)}" if t else "1" for t in ticks]
+
+
+class ErrorPlot(PlotWidget, can_focus=False):  # its zoom keys would hide the screen's own
+    DEFAULT_CSS = """
+    ErrorPlot { height: 1fr; min-height: 8; }
+    """
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_xlabel("iteration")
+        self.set_ylabel("log E")
+        self.set_y_formatter(PowersOfTen())
+
+    def show_curves(self, curves: list[tuple[str, list[tuple[int, float]]]], x_max: int) -> None:
+        """Draw each (label, [(iteration, error), ...]) as log10 of the error."""
+        self.clear()
+        lows, highs = [], []
+        for k, (label, history) in enumerate(curves):
+            pts = [(i, e) for i, e in history if e > 0 and math.isfinite(e)]
+            if not pts:
+                continue
+            x = np.array([p[0] for p in pts], dtype=float)
+            y = np.log10([p[1] for p in pts])
+            lows.append(y.min())
+            highs.append(y.max())
+            self.plot(x, y, line_style=COLOURS[k % len(COLOURS)], hires_mode=HiResMode.BRAILLE,
+                      label=label if len(curves) > 1 else None)
+        if lows:
+            self.set_ylimits(math.floor(min(lows)), math.ceil(max(highs)) or 0.0)
+        self.set_xlimits(0, max(x_max, 1))
+        self.show_legend(is_visible=len(curves) > 1)

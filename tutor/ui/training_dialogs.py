@@ -1,0 +1,94 @@
+"""Over the training screen: one update worked out, the comparison, the error surface."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from ..engine.steps import Solution
+from ..lesson.training_session import CompareResult, Surface, surface_grid
+from .error_plot import ErrorPlot
+
+HEAT = ("#1a9850", "#66bd63", "#a6d96a", "#d9ef8b", "#ffffbf", "#fee08b", "#fdae61", "#f46d43", "#d73027", "#a50026")
+
+
+class UpdateScreen(ModalScreen[None]):
+    """This update's numbers, as in the lesson: net, out, deltas, gradients, new weights."""
+    BINDINGS = [Binding("escape,q,s", "dismiss", "Back")]
+
+    def __init__(self, solution: Solution, iteration: int):
+        super().__init__()
+        self.solution, self.iteration = solution, iteration
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(f"The update at iteration {self.iteration:,}: E_total {self.solution.error:.9g} -> "
+                         f"{self.solution.error_after:.9g}", classes="dialog-title")
+            table = DataTable(id="update-steps", zebra_stripes=True, cursor_type="row")
+            table.add_columns("quantity", "with numbers", "value")
+            for s in self.solution.steps:
+                table.add_row(s.id, Text(s.numbers), f"{s.value:.10g}")
+            yield table
+            yield Static("Escape: back to training", classes="dialog-keys")
+
+
+class CompareScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,c", "dismiss", "Back")]
+
+    def __init__(self, title: str, result: CompareResult, x_max: int):
+        super().__init__()
+        self.title_text, self.result, self.x_max = title, result, x_max
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield ErrorPlot(id="compare-plot")
+            finals = "   ".join(f"{label}: {e:.3g}" for label, e in zip(self.result.labels, self.result.finals))
+            yield Static(f"E_total at the end:  {finals}", id="compare-finals")
+            yield Static("Escape: back to training", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one(ErrorPlot).show_curves(list(zip(self.result.labels, self.result.histories)), self.x_max)
+
+
+class SurfaceScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,e", "dismiss", "Back")]
+
+    def __init__(self, surface: Surface):
+        super().__init__()
+        self.surface = surface
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            s = self.surface
+            yield Static(f"E_total over {s.a} (across) and {s.b} (up), the other parameters as they are now; "
+                         "S where training started, • its path, E where it is now.", classes="dialog-title")
+            with VerticalScroll():
+                yield Static(id="surface")
+            yield Static(id="surface-legend")
+            yield Static("Escape: back to training", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._draw)
+
+    def _draw(self) -> None:
+        box = self.query_one("#surface", Static)
+        cols = max(20, min(box.size.width - 8, 90))
+        rows = max(10, min(self.query_one(VerticalScroll).size.height - 2, 30))
+        g = surface_grid(self.surface, cols, rows)
+        text = Text()
+        for r, (line, levels) in enumerate(zip(g.rows, g.levels)):
+            label = f"{g.b_range[1]:7.3g} " if r == 0 else f"{g.b_range[0]:7.3g} " if r == rows - 1 else " " * 8
+            text.append(label, style="dim")
+            for ch, lv in zip(line, levels):
+                style = f"bold black on {HEAT[lv]}" if ch in "S•E" else f"black on {HEAT[lv]}"
+                text.append(ch, style=style)
+            text.append("\n")
+        text.append(" " * 8 + f"{g.a_range[0]:<.3g}".ljust(cols - 8) + f"{g.a_range[1]:>8.3g}", style="dim")
+        box.update(text)
+        shades = "  ".join(f"{ch!r}<{b:.2g}" for ch, b in zip(" .:-=+*#%", g.bounds))
+        self.query_one("#surface-legend", Static).update(Text(f"low error {shades}  '@' highest", style="dim"))
