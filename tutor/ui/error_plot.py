@@ -29,6 +29,26 @@ class PowersOfTen(AxisFormatter):
         return [f"1e{int(t)}" if t else "1" for t in ticks]
 
 
+class Iterations(AxisFormatter):
+    """At most five round ticks, labelled 2k, 1.5M: readable at 80 columns."""
+
+    def get_ticks(self, min_: float, max_: float, max_ticks: int = 8) -> list[float]:
+        span = max(max_ - min_, 1.0)
+        raw = span / 4
+        step = 10 ** math.floor(math.log10(raw))
+        step *= next(m for m in (1, 2, 2.5, 5, 10) if step * m >= raw)
+        first = math.ceil(min_ / step) * step
+        return [first + k * step for k in range(int((max_ - first) / step) + 1)]
+
+    def get_labels_for_ticks(self, ticks: Sequence[float]) -> list[str]:
+        def short(t: float) -> str:
+            for size, suffix in ((1e6, "M"), (1e3, "k")):
+                if abs(t) >= size:
+                    return f"{t / size:g}{suffix}"
+            return f"{t:g}"
+        return [short(t) for t in ticks]
+
+
 class ErrorPlot(PlotWidget, can_focus=False):  # its zoom keys would hide the screen's own
     DEFAULT_CSS = """
     ErrorPlot { height: 1fr; min-height: 8; }
@@ -39,6 +59,7 @@ class ErrorPlot(PlotWidget, can_focus=False):  # its zoom keys would hide the sc
         self.set_xlabel("iteration")
         self.set_ylabel("log E")
         self.set_y_formatter(PowersOfTen())
+        self.set_x_formatter(Iterations())
 
     def show_curves(self, curves: list[tuple[str, list[tuple[int, float]]]], x_max: int) -> None:
         """Draw each (label, [(iteration, error), ...]) as log10 of the error."""

@@ -110,12 +110,13 @@ class TrainingScreen(Screen):
         msg.update(text)
 
     def _stats(self, s: Snapshot) -> Text:
-        speed = "full speed" if s.speed == SPEEDS[-1] else f"{s.speed:,} per frame"
+        speed = "speed max" if s.speed == SPEEDS[-1] else f"{s.speed:,}/frame"
+        rate = f"  {s.rate:,.0f} it/s" if s.status == "running" else ""
         return Text.assemble(
-            ("iteration ", "dim"), f"{s.iteration:,} / {s.target:,}", ("   E_total ", "dim"), f"{s.error:.6g}",
-            ("   ", ""), (f"{s.rate:,.0f} it/s" if s.status == "running" else "", "dim"), "\n",
-            ("η ", "dim"), f"{s.learning_rate:g}", ("   momentum ", "dim"), f"{s.momentum:g}",
-            ("   biases ", "dim"), "updated" if s.update_biases else "fixed", ("   speed ", "dim"), speed)
+            ("iteration ", "dim"), f"{s.iteration:,}/{s.target:,}", ("  E_total ", "dim"), f"{s.error:.6g}",
+            (rate, "dim"), "\n",
+            ("η ", "dim"), f"{s.learning_rate:g}", ("  momentum ", "dim"), f"{s.momentum:g}",
+            ("  biases ", "dim"), "updated" if s.update_biases else "fixed", ("  ", ""), (speed, "dim"))
 
     def _outputs(self, s: Snapshot) -> Text:
         names = self.session.output_names()
@@ -126,9 +127,9 @@ class TrainingScreen(Screen):
         return t
 
     def _params(self, s: Snapshot) -> Text:
-        t = Text("parameter   now      start    change\n", style="bold")
+        t = Text(" param     now   start  change\n", style="bold")
         for name, now, start, change, big in s.parameters:
-            line = f"{'▲' if big else ' '}{name:<5} {now:>9.4g} {start:>8.4g} {change:>+9.3g}\n"
+            line = f"{'▲' if big else ' '}{name:<4}{now:>8.3g}{start:>8.3g}{change:>+8.2g}\n"
             t.append(line, style="bold" if big else "")
         t.append("▲ the largest movers", style="dim")
         return t
