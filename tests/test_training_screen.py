@@ -155,7 +155,7 @@ async def test_screen_runs_to_the_end_and_shows_the_posts_figures():
         msg = str(app.screen.query_one("#train-message").render())
         assert msg.startswith("✓ Done: 10,000 iterations") and "printed 0.0000351085" in msg
         stats = str(app.screen.query_one("#train-stats").render())
-        assert "10,000 / 10,000" in stats and "η 0.5" in stats
+        assert "10,000/10,000" in stats and "η 0.5" in stats
 
 
 async def test_pause_single_update_resume_and_rate():
