@@ -7,6 +7,9 @@ for a minimal Textual app (one Static), for `bptutor` (home screen) and for
 `bptutor mazur` (the lesson). Goal: at most 1.3x the minimal app.
 Feedback: from Enter on an answer until the feedback is on screen, in a running app.
 Goal: within 50 ms.
+Training: updates per second with the training screen up (worker thread, timed redraws)
+against the headless engine on the same exercise. Goal: at least 70%, at 20 or more
+redraws a second.
 """
 
 from __future__ import annotations
@@ -96,6 +99,48 @@ async def feedback_latency(n: int = 40) -> list[float]:
     return times
 
 
+async def training_throughput(seconds: float = 3.0) -> tuple[float, float, float]:
+    """(screen updates/s, headless updates/s, redraws/s), the post's network."""
+    sys.path.insert(0, str(ROOT))
+    import numpy as np
+
+    from tutor.engine.training import Trainer
+    from tutor.lesson.exercise import load
+    from tutor.lesson.training_session import TrainingSession
+    from tutor.ui.app import BPTutorApp
+    from tutor.ui.training_screen import TrainingScreen
+
+    ex = load("mazur")
+    ex.iterations = 10**9
+    trainer = Trainer(ex.network, ex.X, ex.T, ex.settings)
+    trainer.run(1000)  # compile or load the kernel first
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        trainer.run(200_000, record=np.array([trainer.iteration + 200_000]))
+        n += 200_000
+    headless = n / (time.perf_counter() - start)
+
+    redraws = [0]
+    draw = TrainingScreen.redraw
+
+    def counted(self):
+        redraws[0] += 1
+        draw(self)
+
+    TrainingScreen.redraw = counted
+    app = BPTutorApp(ex, train=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        session: TrainingSession = app.screen.session
+        await pilot.pause(1.0)  # settle: the slice size adapts to the frame
+        it0, r0, t0 = session.iteration, redraws[0], time.perf_counter()
+        await pilot.pause(seconds)
+        took = time.perf_counter() - t0
+        screen = (session.iteration - it0) / took
+        rate = (redraws[0] - r0) / took
+    TrainingScreen.redraw = draw
+    return screen, headless, rate
+
+
 def main() -> None:
     repeats = 7
     minimal_code = MINIMAL
@@ -115,6 +160,10 @@ def main() -> None:
     print(f"  minimal Textual app        {best['minimal'] * 1e3:7.0f} ms")
     print(f"  bptutor (home)             {best['home'] * 1e3:7.0f} ms   {best['home'] / best['minimal']:.2f}x  (goal: at most 1.3x)")
     print(f"  bptutor mazur (lesson)     {best['lesson'] * 1e3:7.0f} ms   {best['lesson'] / best['minimal']:.2f}x")
+    screen, headless, redraws = asyncio.run(training_throughput())
+    print(f"\nTraining the post's network: headless {headless:,.0f} updates/s, with the screen up "
+          f"{screen:,.0f} updates/s = {screen / headless:.0%} (goal: at least 70%) at {redraws:.0f} redraws/s "
+          "(goal: 20 or more)")
     times = asyncio.run(feedback_latency())
     print(f"\nFeedback after Enter, {len(times)} answers: median {statistics.median(times) * 1e3:.1f} ms, "
           f"worst {max(times) * 1e3:.1f} ms  (goal: within 50 ms)")

@@ -179,12 +179,13 @@ def _delta_below(theta, sizes, w_off, act, nets, outs, deltas, n_off, l):
         deltas[po + j] = s * _derivative(act[l - 1], nets[po + j], outs[po + j])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)  # the worker trains on one core while the screen draws on the other
 def train(theta, vel, sizes, w_off, b_off, b_cnt, act, loss, X, T, eta, mu, batch,
-          update_biases, fresh, n_iter, record_at, errors):
+          update_biases, fresh, n_iter, record_at, errors, thetas):
     """Run n_iter iterations (passes over all samples) in place on theta and vel.
-    errors[r] is the total error after record_at[r] iterations. Returns the number of
-    iterations done: fewer than n_iter when a parameter stopped being finite."""
+    errors[r] is the total error after record_at[r] iterations, and thetas[r] the
+    parameters then (when thetas has rows). Returns the number of iterations done:
+    fewer than n_iter when a parameter stopped being finite."""
     L = sizes.shape[0] - 1
     n_off = np.zeros(L + 2, dtype=np.int64)
     for l in range(L + 1):
@@ -203,6 +204,8 @@ def train(theta, vel, sizes, w_off, b_off, b_cnt, act, loss, X, T, eta, mu, batc
                 _forward(theta, sizes, w_off, b_off, b_cnt, act, X[s], nets, outs, n_off)
                 e += _sample_error(sizes, act, loss, nets, outs, n_off, T[s])
             errors[r] = e
+            if thetas.shape[0] > r:
+                thetas[r, :] = theta
             r += 1
         if it == n_iter:
             return n_iter

@@ -84,6 +84,7 @@ class Run:
     done: int                   # iterations actually done (fewer if training diverged)
     history: list[tuple[int, float]]
     diverged: bool
+    thetas: np.ndarray | None = None  # parameters at each recorded iteration, when asked for
 
 
 class Trainer:
@@ -115,22 +116,25 @@ class Trainer:
     def outputs(self) -> np.ndarray:
         return forward(self.net, self.X, None).outs[-1]
 
-    def run(self, n: int, record: np.ndarray | None = None) -> Run:
-        """Train n iterations. `record`: iterations (absolute) at which to record the error."""
+    def run(self, n: int, record: np.ndarray | None = None, with_params: bool = False) -> Run:
+        """Train n iterations. `record`: iterations (absolute) at which to record the error
+        (and, with_params, the parameters)."""
         if record is None:
             record = record_points(self.iteration, n)
         record = np.asarray(record, dtype=np.int64)
+        thetas = np.full((len(record) if with_params else 0, self.net.theta.size), np.nan)
         if self.use_kernel:
-            done, errors = self._run_kernel(n, record - self.iteration)
+            done, errors = self._run_kernel(n, record - self.iteration, thetas)
         else:
-            done, errors = self._run_numpy(n, record - self.iteration)
+            done, errors = self._run_numpy(n, record - self.iteration, thetas)
         start = self.iteration
         self.iteration += done
-        history = [(int(it), float(e)) for it, e in zip(record, errors) if it - start <= done]
+        kept = [k for k, it in enumerate(record) if it - start <= done]
+        history = [(int(record[k]), float(errors[k])) for k in kept]
         diverged = done < n or not np.all(np.isfinite(self.net.theta))
-        return Run(done, history, diverged)
+        return Run(done, history, diverged, thetas[kept] if with_params else None)
 
-    def _run_kernel(self, n: int, record: np.ndarray):
+    def _run_kernel(self, n: int, record: np.ndarray, thetas: np.ndarray):
         k = _kernel()
         net = self.net
         sizes = np.array(net.sizes, dtype=np.int64)
@@ -143,15 +147,17 @@ class Trainer:
         done = k.train(net.theta, self.vel, sizes, w_off, b_off, b_cnt, act, k.LOSS[net.loss],
                        self.X, self.T, float(s.learning_rate), float(s.momentum),
                        s.mode == "batch", bool(s.update_biases), bool(s.fresh_weights),
-                       int(n), record, errors)
+                       int(n), record, errors, thetas)
         return int(done), errors
 
-    def _run_numpy(self, n: int, record: np.ndarray):
+    def _run_numpy(self, n: int, record: np.ndarray, thetas: np.ndarray):
         errors = np.full(len(record), np.nan)
         wanted = {int(it): i for i, it in enumerate(record)}
         for it in range(n + 1):
             if it in wanted:
                 errors[wanted[it]] = self.error()
+                if len(thetas):
+                    thetas[wanted[it]] = self.net.theta
             if it == n:
                 return n, errors
             if self.settings.mode == "batch":

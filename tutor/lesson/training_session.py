@@ -109,28 +109,35 @@ class TrainingSession:
             with self.lock:
                 self._finish()
             return
-        pieces = min(20, n)   # the path through weight space gets a point per piece
-        points, thetas, done, diverged = [], [], 0, False
+        # one call to the engine per slice (it trains without the GIL, so the screen keeps
+        # drawing); the path through weight space gets a point at each of ~20 records
+        start, good, good_vel = self.iteration, self.trainer.net.theta.copy(), self.trainer.vel.copy()
+        stride = max(1, n // 20)
+        record = np.append(np.arange(start + stride, start + n, stride, dtype=np.int64), start + n)
         t0 = time.perf_counter()
-        for k in range(pieces):
-            m = n * (k + 1) // pieces - n * k // pieces
-            good, good_vel = self.trainer.net.theta.copy(), self.trainer.vel.copy()
-            run = self.trainer.run(m, record=np.array([self.iteration + m], dtype=np.int64))
-            done += run.done
-            if run.diverged or not all(math.isfinite(e) for _, e in run.history):
-                diverged = True
-                break
-            points += [(i, e) for i, e in run.history if math.isfinite(e)]
-            thetas.append((self.iteration, self.trainer.net.theta.copy()))
+        run = self.trainer.run(n, record=record, with_params=True)
+        done = run.done
+        # the engine stops at the first parameter that is not finite, so the records it
+        # returns are the good ones; an error can still overflow on its own
+        keep = [k for k, (_, e) in enumerate(run.history) if math.isfinite(e)]
+        points = [run.history[k] for k in keep]
+        thetas = [(run.history[k][0], run.thetas[k].copy()) for k in keep]
+        diverged = run.diverged or len(keep) < len(run.history)
         seconds = time.perf_counter() - t0
         with self.lock:
             self.rate = done / seconds if seconds > 0 else 0.0
             if diverged:
-                # keep the last good state on screen: the one before the piece that blew up
+                # keep the last good state on screen: the last record, or the slice's start
+                # (its velocity was not recorded, so momentum starts again from rest there)
                 blew_up_at = self.trainer.iteration
-                self.trainer.net.theta[:] = good
-                self.trainer.vel[:] = good_vel
-                self.trainer.iteration -= run.done
+                if thetas:
+                    self.trainer.net.theta[:] = thetas[-1][1]
+                    self.trainer.vel[:] = 0.0
+                    self.trainer.iteration = thetas[-1][0]
+                else:
+                    self.trainer.net.theta[:] = good
+                    self.trainer.vel[:] = good_vel
+                    self.trainer.iteration = start
                 self.history.extend(points)
                 self.path.extend(thetas)
                 self.status = "diverged"

@@ -21,6 +21,10 @@ from ..lesson.training_session import SPEEDS, Snapshot, TrainingSession
 from .error_plot import ErrorPlot
 
 FRAME = 1 / 30
+# At full speed the worker trains in slices of about this long: the engine runs them
+# without the GIL, and each slice ends with a moment of Python that must wait for the
+# screen's thread; longer slices waste less of that, and keys still act within one.
+SLICE = 0.1
 
 
 class TrainingScreen(Screen):
@@ -83,11 +87,11 @@ class TrainingScreen(Screen):
                 s.advance(s.speed)
                 time.sleep(max(0.0, FRAME - (time.perf_counter() - start)))
                 continue
-            # full speed: slices of about one frame, so keys and quitting stay instant
+            # full speed: slices of about SLICE seconds, so keys and quitting stay prompt
             start = time.perf_counter()
             s.advance(chunk)
             took = time.perf_counter() - start
-            chunk = int(min(max(chunk * FRAME / max(took, 1e-4), 10), 200_000))
+            chunk = int(min(max(chunk * SLICE / max(took, 1e-4), 10), 2_000_000))
 
     # --- drawing ----------------------------------------------------------------------------
     def redraw(self) -> None:
