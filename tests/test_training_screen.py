@@ -105,6 +105,15 @@ def test_stall_is_called_stuck_with_advice(stall):
     assert "Stuck" in snap.message and "new random start (n)" in snap.message and "more hidden neurons" in snap.message
 
 
+def test_a_run_that_ends_on_a_plateau_is_stuck_too(stall):
+    s = TrainingSession(stall)
+    s.play()
+    s.advance(20_000)   # the whole run in one slice, as at full speed
+    snap = s.snapshot()
+    assert snap.status == "stuck" and snap.iteration == 20_000
+    assert snap.message.startswith("Finished 20,000 iterations. Stuck")
+
+
 def test_divergence_stops_and_keeps_the_last_good_state(blowup):
     s = TrainingSession(blowup)
     run_out(s)
@@ -196,12 +205,13 @@ async def test_compare_and_error_surface_screens():
 
 
 async def test_divergence_and_stuck_on_screen(blowup, stall):
-    for ex, word in ((blowup, "! Training blew up"), (stall, "⚠ Stuck")):
+    for ex, mark, word in ((blowup, "!", "Training blew up"), (stall, "⚠", "Stuck")):
         app = BPTutorApp(ex, train=True)
         async with app.run_test(size=(100, 30)) as pilot:
             assert await wait_for(pilot, lambda: app.screen.session.status in ("diverged", "stuck"))
             await pilot.pause(0.1)
-            assert str(app.screen.query_one("#train-message").render()).startswith(word)
+            shown = str(app.screen.query_one("#train-message").render())
+            assert shown.startswith(mark) and word in shown
 
 
 async def test_quitting_mid_run_exits_at_once():

@@ -158,6 +158,10 @@ class TrainingSession:
                 self.message = self._stuck_message()
 
     def _finish(self) -> None:
+        # a run that ends on a plateau is still stuck, however fast it got there
+        if self._stuck():
+            self.status, self.message = "stuck", f"Finished {self.iteration:,} iterations. " + self._stuck_message()
+            return
         self.status = "done"
         self.message = f"Done: {self.iteration:,} iterations, E_total = {self.history[-1][1]:.6g}."
 
@@ -183,7 +187,7 @@ class TrainingSession:
     # --- controls ------------------------------------------------------------------------------
     def play(self) -> None:
         with self.lock:
-            if self.status in ("paused", "stuck"):
+            if self.status in ("paused", "stuck") and self.iteration < self.target:
                 self.status, self.message = "running", "Training..."
 
     def pause(self) -> None:
