@@ -55,7 +55,28 @@ async def main() -> None:
         await answer(pilot, "0.291027774")
         await pilot.pause()
         app.save_screenshot("summary.svg", path=str(OUT))
+    app = BPTutorApp(load("mazur"), train=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot, lambda: app.screen.session.status == "done")
+        await pilot.pause(0.2)
+        app.save_screenshot("training.svg", path=str(OUT))
+        await pilot.press("c")
+        await wait(pilot, lambda: type(app.screen).__name__ == "CompareScreen")
+        await pilot.pause(0.2)
+        app.save_screenshot("training-compare.svg", path=str(OUT))
+        await pilot.press("escape")
+        await pilot.press("e")
+        await wait(pilot, lambda: type(app.screen).__name__ == "SurfaceScreen")
+        await pilot.pause(0.3)
+        app.save_screenshot("training-error-surface.svg", path=str(OUT))
     print(f"wrote {', '.join(p.name for p in sorted(OUT.glob('*.svg')))}")
+
+
+async def wait(pilot, cond, seconds: float = 30.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if cond():
+            return
+        await pilot.pause(0.05)
 
 
 if __name__ == "__main__":
