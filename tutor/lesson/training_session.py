@@ -81,6 +81,7 @@ class TrainingSession:
             self.history: list[tuple[int, float]] = [(0, self.trainer.error())]
             self.path: list[tuple[int, np.ndarray]] = [(0, self.start.theta.copy())]
             self.status, self.message = "paused", "Paused. Press Space to train."
+            self.marks: list[tuple[float, int]] = []   # (clock, iteration) of recent slices
             self.rate = 0.0
             self.last_update: Solution | None = None
 
@@ -114,7 +115,6 @@ class TrainingSession:
         start, good, good_vel = self.iteration, self.trainer.net.theta.copy(), self.trainer.vel.copy()
         stride = max(1, n // 20)
         record = np.append(np.arange(start + stride, start + n, stride, dtype=np.int64), start + n)
-        t0 = time.perf_counter()
         run = self.trainer.run(n, record=record, with_params=True)
         done = run.done
         # the engine stops at the first parameter that is not finite, so the records it
@@ -123,9 +123,13 @@ class TrainingSession:
         points = [run.history[k] for k in keep]
         thetas = [(run.history[k][0], run.thetas[k].copy()) for k in keep]
         diverged = run.diverged or len(keep) < len(run.history)
-        seconds = time.perf_counter() - t0
         with self.lock:
-            self.rate = done / seconds if seconds > 0 else 0.0
+            # iterations per second as the learner sees them: over the last two seconds of
+            # the clock, pauses between slices (slow speeds) included
+            now = time.perf_counter()
+            self.marks = [(t, i) for t, i in self.marks if now - t < 2.0] + [(now, start + done)]
+            t_old, i_old = self.marks[0]
+            self.rate = (start + done - i_old) / (now - t_old) if now > t_old else 0.0
             if diverged:
                 # keep the last good state on screen: the last record, or the slice's start
                 # (its velocity was not recorded, so momentum starts again from rest there)
