@@ -15,3 +15,9 @@ def mazur_network() -> Network:
 @pytest.fixture(scope="session")
 def mazur():
     return solve(mazur_network(), [[0.05, 0.10]], [[0.01, 0.99]], Settings(learning_rate=0.5))
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path, monkeypatch):
+    """Every test gets its own progress store: nothing is written to the real home."""
+    monkeypatch.setenv("BPTUTOR_HOME", str(tmp_path / "bptutor-home"))

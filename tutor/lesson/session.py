@@ -17,6 +17,7 @@ from .describe import meaning
 from .exercise import Exercise, ExerciseError
 from .mistakes import Context
 from .reference import Comparison, compare
+from .store import Event, Store
 
 
 @dataclass
@@ -50,9 +51,20 @@ class Summary:
     comparisons: list[Comparison]
 
 
+def exercise_key(ex: Exercise) -> str:
+    """How the store names an exercise: its bundled name, or its file's absolute path."""
+    from .catalog import bundled_dir
+
+    path = ex.path.resolve()
+    return ex.name if path.parent == bundled_dir().resolve() else str(path)
+
+
 class Lesson:
-    def __init__(self, ex: Exercise):
+    def __init__(self, ex: Exercise, variant: str = "", store: Store | None = None):
         self.ex = ex
+        self.variant = variant
+        self.store = store
+        self.key = exercise_key(ex)
         self.solution = solve(ex.network, ex.X, ex.T, ex.settings)
         self.ctx = Context(ex, self.solution)
         steps = self.solution.steps
@@ -140,8 +152,11 @@ class Lesson:
         try:
             answer = parse(text, self.known(), self.pending())
         except AnswerError as e:
-            return Verdict("invalid", str(e))
+            verdict = Verdict("invalid", str(e))
+            self._record_answer(r, text, None, verdict)
+            return verdict
         verdict = check(r.step, answer, self.ctx, self.exact, self.own_values())
+        self._record_answer(r, text, answer.value, verdict)
         r.attempts.append((text, verdict.status))
         if verdict.mistake is not None:
             self.mistakes[verdict.mistake.name] = self.mistakes.get(verdict.mistake.name, 0) + 1
@@ -155,20 +170,50 @@ class Lesson:
         r = self.current
         if r is None:
             return 0, "The lesson is finished."
-        r.hints = min(r.hints + 1, 3)
+        if r.hints >= 2:
+            return 3, self.reveal()
+        r.hints += 1
+        if self.store is not None:
+            self.store.hint(self.key, self.variant, r.step.id, r.hints)
         if r.hints == 1:
             return 1, f"{self.question(r)} Formula: {r.step.id} = {r.step.formula}"
-        if r.hints == 2:
-            return 2, f"With the numbers: {r.step.id} = {r.step.numbers}"
-        return 3, self.reveal()
+        return 2, f"With the numbers: {r.step.id} = {r.step.numbers}"
 
     def reveal(self) -> str:
         r = self.current
         r.hints = 3
+        if self.store is not None:
+            self.store.hint(self.key, self.variant, r.step.id, 3)
         r.done, r.own = True, r.step.value
         r.verdict = Verdict("revealed", "Shown.")
         self.index += 1
         return f"The answer: {r.step.id} = {r.step.numbers} = {r.step.value:.10g}. (No first-try credit for this step.)"
+
+    def _record_answer(self, r: Record, text: str, value: float | None, verdict: Verdict) -> None:
+        if self.store is not None:
+            self.store.answer(self.key, self.variant, r.step.id, text, value, verdict.status,
+                              verdict.mistake.name if verdict.mistake else None, r.hints)
+
+    def resume(self, events: list[Event]) -> int:
+        """Replay stored events through the same checking: the same step, answers and hints
+        come back. Stops at the first event that no longer fits (the file has changed)."""
+        store, self.store = self.store, None  # what is replayed is stored already
+        done = 0
+        try:
+            for e in events:
+                if self.finished or e.step != self.current.step.id:
+                    break
+                if e.kind == "hint":
+                    if e.hints == 3:
+                        self.reveal()
+                    else:
+                        self.hint()
+                else:
+                    self.submit(e.text or "")
+                done += 1
+        finally:
+            self.store = store
+        return done
 
     def comparisons(self) -> list[Comparison]:
         if self._comparisons is None:

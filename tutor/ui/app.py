@@ -28,32 +28,59 @@ class BPTutorApp(App):
         super().__init__()
         self.exercise = exercise
         self.train_first = train  # `bptutor train EXERCISE` on a terminal
-        # lessons opened in this run, by file: leaving one with Escape and opening it
-        # again resumes it (progress kept across runs is the progress store's job)
-        self.lessons: dict[str, "Lesson"] = {}
+        # lessons opened in this run, by (exercise, variant); across runs the store resumes them
+        self.lessons: dict[tuple[str, str], "Lesson"] = {}
 
     def get_default_screen(self) -> HomeScreen:
         return HomeScreen()  # the bottom of the stack: Escape always comes back here
 
     def on_mount(self) -> None:
+        from ..lesson.store import Store
+
+        self.store = Store()
+        if self.store.message:
+            self.notify(self.store.message, severity="warning", timeout=15)
         if self.exercise is not None and self.train_first:
             self.open_training(self.exercise)
         elif self.exercise is not None:
             self._start(self.exercise)
+        else:
+            self._resume_last()
 
-    def _start(self, ex: "Exercise") -> None:
+    def _resume_last(self) -> None:
+        """`bptutor` reopens the lesson worked on last, if it is not finished."""
+        from ..lesson.exercise import ExerciseError, load
+
+        last = self.store.last()
+        if last is None:
+            return
+        exercise, variant = last
+        try:
+            ex = load(exercise)
+        except ExerciseError:
+            return  # the file has gone: the home screen it is
+        self._start(ex, variant, only_unfinished=True)
+
+    def _start(self, ex: "Exercise", variant: str = "", only_unfinished: bool = False) -> None:
         from ..lesson.exercise import ExerciseError
-        from ..lesson.session import Lesson
+        from ..lesson.session import Lesson, exercise_key
         from .lesson_screen import LessonScreen
 
-        key = str(ex.path.resolve())
+        key = (exercise_key(ex), variant)
         lesson = self.lessons.get(key)
         if lesson is None or lesson.finished:
             try:
-                lesson = self.lessons[key] = Lesson(ex)
+                lesson = Lesson(ex, variant, self.store)
             except ExerciseError as e:
                 self.notify(str(e), severity="error", timeout=10)
                 return
+            lesson.resume(self.store.events(*key))
+            if lesson.finished:  # done before: start it afresh (the old answers stay in the store)
+                if only_unfinished:
+                    return
+                self.store.start(*key)
+                lesson = Lesson(ex, variant, self.store)
+            self.lessons[key] = lesson
         self.push_screen(LessonScreen(lesson))
 
     def open_lesson(self, name: str) -> None:
