@@ -32,19 +32,42 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--iterations", type=int, metavar="N", help="passes over the samples (default: the file's)")
     train.add_argument("--json", action="store_true", help="print one JSON object instead of progress")
     train.add_argument("--seed", type=int, help="seed for a random start (default: the file's)")
+    sub.add_parser("list", help="the bundled exercises and what each teaches")
+    sub.add_parser("progress", help="your progress: per exercise and variant, steps done, first-try score, mistakes")
+    check = sub.add_parser("check-exercise", help="validate an exercise file and report colliding mistakes in it")
+    check.add_argument("exercise", metavar="EXERCISE")
+    key = sub.add_parser("key", help="answer keys, one per variant")
+    key.add_argument("exercise", metavar="EXERCISE")
+    key.add_argument("--variant", action="append", metavar="NAME", help="a learner's variant (repeat for more)")
+    key.add_argument("--format", choices=("md", "html"), default="md")
+    report = sub.add_parser("report", help="every answer stored: learner, exercise, step, verdict, mistake, time")
+    report.add_argument("--format", choices=("csv", "json"), default="csv")
+    verify = sub.add_parser("verify", help="check a learner's completion code")
+    verify.add_argument("code")
+    verify.add_argument("--variant", required=True, metavar="NAME")
     return p
 
 
-COMMANDS = ("solve", "train")
+def _tutor_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="bptutor", usage="bptutor [EXERCISE] [--variant NAME | --seed N]",
+                                description="Open the tutor (see bptutor --help for the other commands).")
+    p.add_argument("exercise", nargs="?", metavar="EXERCISE")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--variant", metavar="NAME", help="the same lesson with other numbers, drawn from NAME")
+    who.add_argument("--seed", type=int, metavar="N", help="the same lesson with other numbers, drawn from N")
+    return p
+
+
+COMMANDS = ("solve", "train", "list", "progress", "check-exercise", "key", "report", "verify")
 
 
 def main(argv: list[str] | None = None) -> int:
     from .lesson.exercise import ExerciseError
 
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
         try:
-            return _tutor(argv)
+            return _tutor(_tutor_parser().parse_args(argv))
         except ExerciseError as e:
             print(f"bptutor: {e}", file=sys.stderr)
             return 2
@@ -55,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             return _solve(args)
         if args.command == "train":
             return _train(args, parser)
+        if args.command in ("list", "progress", "check-exercise", "key", "report", "verify"):
+            return _workshop(args)
     except ExerciseError as e:
         print(f"bptutor: {e}", file=sys.stderr)
         return 2
@@ -67,19 +92,63 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _tutor(argv: list[str]) -> int:
-    """`bptutor` opens the lessons; `bptutor EXERCISE` opens that lesson."""
-    if len(argv) > 1:
-        print(f"bptutor: one exercise at a time (got {len(argv)}); see bptutor --help", file=sys.stderr)
-        return 2
-    exercise = None
-    if argv:  # the engine is imported only when a lesson is named; the home screen needs none
+def _tutor(args) -> int:
+    """`bptutor` opens the lessons (or the one left unfinished); `bptutor EXERCISE` that lesson."""
+    exercise, name = None, ""
+    if args.exercise:  # the engine is imported only when a lesson is named; the home screen needs none
         from .lesson.exercise import load
+        from .lesson.variants import seed_name, variant
 
-        exercise = load(argv[0])
+        name = args.variant if args.variant is not None else (seed_name(args.seed) if args.seed is not None else "")
+        exercise = variant(load(args.exercise), name)
+    elif args.variant is not None or args.seed is not None:
+        print("bptutor: name the exercise for a variant, e.g. bptutor mazur --variant alice", file=sys.stderr)
+        return 2
     from .ui.app import BPTutorApp
 
-    BPTutorApp(exercise).run()
+    BPTutorApp(exercise, variant=name).run()
+    return 0
+
+
+def _workshop(args) -> int:
+    from .lesson import workshop
+    from .lesson.catalog import bundled
+    from .lesson.exercise import load
+    from .lesson.store import Store
+
+    if args.command == "list":
+        for name in bundled():
+            ex = load(name)
+            print(f"{name:<14} {ex.title}\n{'':<14} {ex.teaches or ex.summary}")
+        return 0
+    if args.command == "check-exercise":
+        from .lesson.variants import collisions
+
+        ex = load(args.exercise)
+        found = collisions(ex)
+        print(f"{args.exercise}: the file is valid ({ex.title}).")
+        if found:
+            print(f"{len(found)} step(s) where a known mistake cannot be told apart with these numbers:")
+            print("\n".join("  " + f for f in found))
+        else:
+            print("No known mistake collides with a right answer or with another mistake.")
+        return 0
+    if args.command == "key":
+        ex = load(args.exercise)
+        variants = args.variant or [""]
+        print(workshop.key_html(ex, variants) if args.format == "html" else workshop.key_markdown(ex, variants))
+        return 0
+    if args.command == "verify":
+        result = workshop.verify(args.code, args.variant)
+        print(result.message)
+        return 0 if result.valid else 1
+    store = Store()
+    if store.message:
+        print(f"bptutor: {store.message}", file=sys.stderr)
+    if args.command == "report":
+        print(workshop.report_text(store, args.format), end="")
+    else:
+        print("\n".join(workshop.progress_lines(store)))
     return 0
 
 

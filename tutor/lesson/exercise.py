@@ -68,11 +68,16 @@ class Exercise:
     figures: list[Figure] = field(default_factory=list)
     ask: list[str] | None = None   # [lesson].ask: the steps the learner computes (None: all)
     show: list[str] = field(default_factory=list)  # [lesson].show: steps given, not asked
+    teaches: str = ""              # what the exercise teaches, in a sentence
+    variant_ranges: dict = field(default_factory=dict)  # [variants]: (lo, hi) per kind of number
+    variant_step: float = 0.05
 
 
 KEYS = {
-    "": {"title", "summary", "network", "parameters", "data", "training", "reference", "lesson"},
+    "": {"title", "summary", "teaches", "network", "parameters", "data", "training", "reference", "lesson",
+         "variants"},
     "lesson": {"ask", "show"},
+    "variants": {"weights", "biases", "inputs", "targets", "learning_rate", "step"},
     "network": {"sizes", "activation", "loss", "bias", "update_biases"},
     "parameters": {"weights", "biases"},
     "data": {"inputs", "targets"},
@@ -251,12 +256,36 @@ class _Reader:
 
         settings = Settings(learning_rate=lr, mode=mode, momentum=momentum, update_biases=update_biases)
         source, figures = self.reference(doc, net)
+        teaches = doc.get("teaches", "")
+        if not isinstance(teaches, str):
+            self.fail("teaches", "must be text")
+        ranges, step = self.variants(doc)
         lesson = self.table(doc, "lesson", False)
         ask = self.ids(lesson, "ask") if "ask" in lesson else None
         show = self.ids(lesson, "show") if "show" in lesson else []
         return Exercise(name=self.path.stem, path=self.path, title=title.strip(), summary=summary.strip(),
                         network=net, X=X, T=T, settings=settings, iterations=iterations, seed=seed,
-                        random_start=random_start, source=source, figures=figures, ask=ask, show=show)
+                        random_start=random_start, source=source, figures=figures, ask=ask, show=show,
+                        teaches=teaches.strip(), variant_ranges=ranges, variant_step=step)
+
+    def variants(self, doc: dict) -> tuple[dict, float]:
+        table = self.table(doc, "variants", False)
+        ranges = {}
+        for key in ("weights", "biases", "inputs", "targets", "learning_rate"):
+            if key in table:
+                pair = table[key]
+                if not isinstance(pair, list) or len(pair) != 2:
+                    self.fail(f"variants.{key}", "must be [lowest, highest]")
+                lo, hi = (self.number(v, f"variants.{key}") for v in pair)
+                if not lo < hi:
+                    self.fail(f"variants.{key}", "the lowest must be below the highest")
+                if key == "learning_rate" and lo <= 0:
+                    self.fail(f"variants.{key}", "learning rates must be greater than 0")
+                ranges[key] = (lo, hi)
+        step = self.number(table.get("step", 0.05), "variants.step")
+        if not 0 < step <= 1:
+            self.fail("variants.step", "must be greater than 0 and at most 1")
+        return ranges, step
 
     def ids(self, table: dict, key: str) -> list[str]:
         value = table[key]

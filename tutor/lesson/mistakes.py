@@ -24,6 +24,10 @@ class Mistake:
     key: str
     name: str          # short, for the summary: "derivative taken on net"
     explanation: str   # a format string over the fields its function returns
+    # recognisable only from many digits (it moves the value by far less than the
+    # tolerance), so it cannot make a variant ambiguous: the checker names it when the
+    # digits typed match it and not the right answer
+    subtle: bool = False
 
 
 Get = Callable[[str], float]
@@ -351,7 +355,7 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
     "error_after": [
         (M("updated_weights", "already-updated weights used on the way back",
            "That is the error after an update whose hidden gradients used the already-updated output weights "
-           "(the figure the post prints); the update as stated uses the old weights throughout."),
+           "(the figure the post prints); the update as stated uses the old weights throughout.", subtle=True),
          _error_after_fresh),
     ],
 }

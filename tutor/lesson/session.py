@@ -59,6 +59,42 @@ def exercise_key(ex: Exercise) -> str:
     return ex.name if path.parent == bundled_dir().resolve() else str(path)
 
 
+def known_values(ex: Exercise, solution) -> tuple[dict[str, float], dict[str, float]]:
+    """(given, exact): the values known before any step (parameters, eta, inputs,
+    targets), and those plus every step's exact value, all by id."""
+    given: dict[str, float] = dict(solution.parameters)
+    given["eta"] = ex.settings.learning_rate
+    ins = neuron_names(ex.network.sizes, 0)
+    outs = neuron_names(ex.network.sizes, ex.network.n_layers)
+    for n, (x, t) in enumerate(zip(ex.X, ex.T)):
+        sfx = "" if len(ex.X) == 1 else f"_s{n + 1}"
+        given.update({f"{name}{sfx}": float(v) for name, v in zip(ins, x)})
+        given.update({f"target_{name}{sfx}": float(v) for name, v in zip(outs, t)})
+    return given, {**given, **{s.id: s.value for s in solution.steps}}
+
+
+def asked_steps(ex: Exercise, solution) -> list[Step]:
+    """The steps the lesson asks ([lesson].ask, or all), in the order of the update."""
+    steps = solution.steps
+    by_key: dict[str, Step] = {}
+    for s in steps:
+        by_key[s.id] = s
+        for a in s.aliases:
+            by_key.setdefault(a, s)
+    ids = [s.id for s in steps] if ex.ask is None else resolve_ids(ex, ex.ask, by_key, "ask")
+    order = {s.id: i for i, s in enumerate(steps)}
+    return [by_key[i] for i in sorted(set(ids), key=order.__getitem__)]
+
+
+def resolve_ids(ex: Exercise, ids: list[str], by_key: dict[str, Step], key: str) -> list[str]:
+    out = []
+    for i, q in enumerate(ids):
+        if q not in by_key:
+            raise ExerciseError(str(ex.path), f"lesson.{key}[{i}]", f"{q!r} is not a step of this update")
+        out.append(by_key[q].id)
+    return out
+
+
 class Lesson:
     def __init__(self, ex: Exercise, variant: str = "", store: Store | None = None):
         self.ex = ex
@@ -68,37 +104,14 @@ class Lesson:
         self.solution = solve(ex.network, ex.X, ex.T, ex.settings)
         self.ctx = Context(ex, self.solution)
         steps = self.solution.steps
-        by_key = {}
-        for s in steps:
-            by_key[s.id] = s
-            for a in s.aliases:
-                by_key.setdefault(a, s)
-        ask_ids = [s.id for s in steps] if ex.ask is None else self._resolve(ex.ask, by_key, "ask")
-        self.shown = set(self._resolve(ex.show, by_key, "show"))
-        order = {s.id: i for i, s in enumerate(steps)}
-        self.records = [Record(by_key[i]) for i in sorted(set(ask_ids), key=order.__getitem__)]
+        by_key = {s.id: s for s in steps}
+        self.shown = set(resolve_ids(ex, ex.show, by_key, "show"))
+        self.records = [Record(s) for s in asked_steps(ex, self.solution)]
         self.steps = steps
         self.index = 0
-        self.exact: dict[str, float] = dict(self.solution.parameters)
-        self.exact["eta"] = ex.settings.learning_rate
-        ins = neuron_names(ex.network.sizes, 0)
-        outs = neuron_names(ex.network.sizes, ex.network.n_layers)
-        for n, (x, t) in enumerate(zip(ex.X, ex.T)):
-            sfx = "" if len(ex.X) == 1 else f"_s{n + 1}"
-            self.exact.update({f"{name}{sfx}": float(v) for name, v in zip(ins, x)})
-            self.exact.update({f"target_{name}{sfx}": float(v) for name, v in zip(outs, t)})
-        self.given = dict(self.exact)  # what is known before any step
-        self.exact.update({s.id: s.value for s in steps})
+        self.given, self.exact = known_values(ex, self.solution)
         self._comparisons: list[Comparison] | None = None
         self.mistakes: dict[str, int] = {}  # mistake name -> how often it was met
-
-    def _resolve(self, ids, by_key, key) -> list[str]:
-        out = []
-        for i, q in enumerate(ids):
-            if q not in by_key:
-                raise ExerciseError(str(self.ex.path), f"lesson.{key}[{i}]", f"{q!r} is not a step of this update")
-            out.append(by_key[q].id)
-        return out
 
     # --- where we are ---------------------------------------------------------------
     @property

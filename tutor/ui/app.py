@@ -24,9 +24,10 @@ class BPTutorApp(App):
     TITLE = "bptutor"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, exercise: "Exercise | None" = None, train: bool = False):
+    def __init__(self, exercise: "Exercise | None" = None, train: bool = False, variant: str = ""):
         super().__init__()
         self.exercise = exercise
+        self.variant = variant
         self.train_first = train  # `bptutor train EXERCISE` on a terminal
         # lessons opened in this run, by (exercise, variant); across runs the store resumes them
         self.lessons: dict[tuple[str, str], "Lesson"] = {}
@@ -43,7 +44,7 @@ class BPTutorApp(App):
         if self.exercise is not None and self.train_first:
             self.open_training(self.exercise)
         elif self.exercise is not None:
-            self._start(self.exercise)
+            self._start(self.exercise, self.variant)
         else:
             self._resume_last()
 
@@ -56,7 +57,9 @@ class BPTutorApp(App):
             return
         exercise, variant = last
         try:
-            ex = load(exercise)
+            from ..lesson.variants import variant as draw_variant
+
+            ex = draw_variant(load(exercise), variant)
         except ExerciseError:
             return  # the file has gone: the home screen it is
         self._start(ex, variant, only_unfinished=True)

@@ -29,7 +29,12 @@ def summary_text(lesson: Lesson) -> str:
         lines += [f"    • {name}" + (f" ×{n}" if n > 1 else "") for name, n in s.mistakes.items()]
     else:
         lines.append("  No known mistakes met.")
-    lines += ["", "  Press t to watch this update repeated: the network trained live."]
+    from ..lesson.workshop import completion_code
+
+    code = completion_code(lesson.key, lesson.variant, s.first_try, s.asked)
+    who = f" (variant {lesson.variant})" if lesson.variant else ""
+    lines += ["", f"  Completion code{who}: [b]{code}[/b]   (your teacher can check it with bptutor verify)",
+              "", "  Press t to watch this update repeated: the network trained live."]
     if s.comparisons:
         good = sum(c.agrees for c in s.comparisons)
         lines += ["", f"[b]The figures printed in {lesson.ex.source or 'the source'}[/b]: {good} of "

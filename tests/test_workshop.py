@@ -1,0 +1,165 @@
+"""Variants, answer keys, results, completion codes, and the commands around them."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tutor.lesson.exercise import load
+from tutor.lesson.session import Lesson
+from tutor.lesson.store import Store
+from tutor.lesson.variants import collisions, draw, variant
+from tutor.lesson.workshop import completion_code, key_html, key_markdown, progress_lines, report_text, verify
+
+
+def run(*args, ok=True):
+    r = subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True)
+    if ok:
+        assert r.returncode == 0, r.stderr
+    return r
+
+
+# --- variants ------------------------------------------------------------------------------------
+
+def test_variant_numbers_are_pinned():
+    # these numbers must never change: teachers hand out names and keep the keys
+    v = variant(load("mazur"), "alice")
+    assert v.network.parameters() == {"w1": -0.2, "w2": -0.15, "w3": 0.1, "w4": 0.65, "w5": 0.55, "w6": -0.45,
+                                      "w7": 0.7, "w8": 0.1, "b1": 0.65, "b2": 0.6}
+    assert v.X.tolist() == [[0.55, 0.25]] and v.T.tolist() == [[0.14, 0.66]]
+    assert v.settings.learning_rate == 0.55
+    b = variant(load("mazur"), "bob")
+    assert b.network.parameters()["w1"] == 0.45 and b.X.tolist() == [[0.35, 0.8]] and b.settings.learning_rate == 0.45
+
+
+def test_same_name_same_numbers_other_name_other_numbers():
+    a1, a2, c = variant(load("mazur"), "alice"), variant(load("mazur"), "alice"), variant(load("mazur"), "carol")
+    assert np.array_equal(a1.network.theta, a2.network.theta) and not np.array_equal(a1.network.theta, c.network.theta)
+    assert variant(load("mazur"), "").network.parameters()["w1"] == 0.15   # no name: the file's numbers
+
+
+def test_a_colliding_draw_is_drawn_again():
+    ex = load("mazur")
+    # alice's first two draws are ambiguous (the draws are pinned, so this never changes):
+    # draw 0 makes the updated-weights slip on w3+ look right, draw 1 has i1 = i2
+    assert any("w3+: the mistake 'already-updated weights" in c for c in collisions(draw(ex, "alice", 0)))
+    second = draw(ex, "alice", 1)
+    assert second.X[0, 0] == second.X[0, 1]
+    assert any("'wrong input for the weight' gives 0.35, which counts as the right answer" in c
+               for c in collisions(second))
+    chosen = variant(ex, "alice")
+    first_clear = next(k for k in range(20) if not collisions(draw(ex, "alice", k)))
+    assert first_clear >= 2 and not collisions(chosen)
+    assert np.array_equal(chosen.network.theta, draw(ex, "alice", first_clear).network.theta)
+
+
+@pytest.mark.parametrize("name", [f"learner {k}" for k in range(25)])
+def test_every_variant_tells_mistakes_apart(name):
+    assert collisions(variant(load("mazur"), name)) == []
+
+
+def test_the_posts_own_numbers_hide_one_mistake():
+    # i2 = 2 x i1 in the post: a swapped input looks like a gradient not halved
+    found = collisions(load("mazur"))
+    assert found == ["dE_total/dw1: the mistakes 'wrong input for the weight' and 'the 2 and the 1/2 not "
+                     "cancelled' both give 0.000877135"]
+
+
+def test_exercise_ranges_are_used(tmp_path):
+    text = load("mazur").path.read_text() + "\n[variants]\nweights = [0.1, 0.2]\nlearning_rate = [0.1, 0.2]\nstep = 0.01\n"
+    path = tmp_path / "narrow.toml"
+    path.write_text(text)
+    v = variant(load(str(path)), "dan")
+    assert all(0.1 <= v.network.parameters()[f"w{k}"] <= 0.2 for k in range(1, 9))
+    assert 0.1 <= v.settings.learning_rate <= 0.2
+
+
+# --- completion codes ------------------------------------------------------------------------------
+
+def test_completion_codes_verify_and_forgeries_fail():
+    code = completion_code("mazur", "alice", 31, 32)
+    assert verify(code, "alice").valid
+    assert "mazur" in verify(code, "alice").message and "31 of 32" in verify(code, "alice").message
+    assert not verify(code, "bob").valid                                   # copied from another learner
+    assert not verify(code.replace("31/32", "32/32"), "alice").valid      # score changed
+    assert not verify("32/32-ABCDEFGH", "alice").valid                    # made up
+    assert not verify("hello", "alice").valid
+
+
+def test_verify_command():
+    code = completion_code("mazur", "alice", 30, 32)
+    assert "Valid: mazur" in run("verify", code, "--variant", "alice").stdout
+    r = run("verify", code, "--variant", "bob", ok=False)
+    assert r.returncode == 1 and "Not valid" in r.stdout
+
+
+# --- keys, results, progress ------------------------------------------------------------------------
+
+def test_answer_keys():
+    ex = load("mazur")
+    md = key_markdown(ex, ["alice", "bob"])
+    assert md.count("# A Step by Step Backpropagation Example: answer key, variant") == 2
+    alice = variant(ex, "alice")
+    lesson = Lesson(alice, "alice")
+    for r in lesson.records:
+        assert f"| {r.step.id} |" in md and f"{r.step.value:.9g}" in md
+    page = key_html(ex, ["alice", "<script>"])
+    assert page.count("<section>") == 2 and "<script>" not in page and "&lt;script&gt;" in page
+    assert "page-break-after" in page
+
+
+def test_report_and_progress(tmp_path):
+    store = Store(tmp_path / "home")
+    lesson = Lesson(variant(load("mazur"), "alice"), "alice", store)
+    lesson.submit("0.1")
+    lesson.submit(repr(lesson.current.step.value))
+    lesson.hint()
+    rows = list(csv.DictReader(io.StringIO(report_text(store, "csv"))))
+    assert [(r["learner"], r["exercise"], r["step"], r["answer"], r["verdict"]) for r in rows] == [
+        ("alice", "mazur", "net_h1", "0.1", "wrong"), ("alice", "mazur", "net_h1", repr(lesson.records[0].step.value), "right")]
+    assert json.loads(report_text(store, "json"))[0]["learner"] == "alice"
+    lines = progress_lines(store)
+    assert lines == ["A Step by Step Backpropagation Example (mazur, variant 'alice'): 1 of 32 steps done, at out_h1; "
+                     "right at the first try: 0; mistakes met: none"]
+
+
+def test_commands_on_a_store(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("BPTUTOR_HOME", str(home))
+    lesson = Lesson(load("mazur"), "", Store(home))
+    lesson.submit("0.0275")   # the bias left out
+    assert "mistakes met: bias left out of a net input" in run("progress").stdout
+    assert "bias left out of a net input" in run("report").stdout
+    assert run("list").stdout.startswith("mazur")
+
+
+def test_check_exercise_command(tmp_path):
+    out = run("check-exercise", "mazur").stdout
+    assert "the file is valid" in out and "both give 0.000877135" in out
+    bad = tmp_path / "bad.toml"
+    bad.write_text("title = 1")
+    r = run("check-exercise", str(bad), ok=False)
+    assert r.returncode == 2 and r.stderr.startswith(f"bptutor: {bad}: title:") and "Traceback" not in r.stderr
+
+
+async def test_a_variant_lesson_ends_with_a_code_the_teacher_accepts():
+    from tutor.ui.app import BPTutorApp
+    from tutor.ui.summary import SummaryScreen
+
+    app = BPTutorApp(variant(load("mazur"), "alice"), variant="alice")
+    async with app.run_test(size=(100, 30)) as pilot:
+        lesson = app.screen.lesson
+        assert lesson.variant == "alice" and lesson.exact["w1"] == -0.2
+        while not lesson.finished:
+            app.screen.query_one("#answer").value = f"{lesson.current.step.value:.9g}"
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = str(app.screen.query_one("#summary-text").render())
+        code = text.split("Completion code (variant alice): ")[1].split()[0]
+        assert verify(code, "alice").valid and "32 of 32" in verify(code, "alice").message

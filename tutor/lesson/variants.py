@@ -1,0 +1,114 @@
+"""Per-learner variants: the same lesson with other numbers.
+
+A variant's numbers come from its name alone, through SHA-256, so the same name gives
+the same numbers on every machine and in every later version (no library's random
+stream is involved). Values are rounded to a step (0.05 unless the exercise says) so that
+they can be worked with by hand, as the post's are.
+
+A variant in which a known mistake lands inside the tolerance of the right answer, or in
+which two different mistakes give the same value, cannot tell the learner what they did:
+it is drawn again (the draw number is part of the hash).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from ..engine.network import Network
+from ..engine.steps import solve
+from .checking import UPDATE_RELATIVE, close
+from .exercise import Exercise, ExerciseError
+from .mistakes import Context, candidates
+from .session import asked_steps, known_values
+
+VERSION = "bptutor-variant-1"   # part of every hash: changing it would change every variant
+MAX_DRAWS = 200
+DEFAULTS = {
+    "weights": (-0.9, 0.9),
+    "biases": (0.05, 0.9),
+    "inputs": (0.05, 0.95),
+    "targets": (0.01, 0.99),
+    "learning_rate": (0.1, 0.9),
+}
+
+
+def uniform(name: str, label: str, k: int) -> float:
+    """A number in [0, 1) from the name, what it is for, and which draw."""
+    digest = hashlib.sha256(f"{VERSION}\0{name}\0{label}\0{k}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def _value(name: str, label: str, lo: float, hi: float, step: float, draw: int, nonzero: bool = False) -> float:
+    for k in range(1000):
+        u = uniform(name, f"{label}#{draw}", k)
+        v = round(round((lo + u * (hi - lo)) / step) * step, 10)
+        v = min(max(v, lo), hi)
+        if not (nonzero and abs(v) < step / 2):
+            return v
+    return hi
+
+
+def draw(ex: Exercise, name: str, draw_no: int = 0) -> Exercise:
+    """The exercise with the numbers of variant `name` (one draw, not yet checked)."""
+    r = {**DEFAULTS, **ex.variant_ranges}
+    step = ex.variant_step
+    net = ex.network
+    theta = np.array([_value(name, p, *(r["weights"] if p.startswith("w") else r["biases"]), step, draw_no,
+                             nonzero=p.startswith("w")) for p in net.names])
+    new_net = Network(net.sizes, net.activations, net.loss, net.bias, theta)
+    X = np.array([[_value(name, f"i{j + 1}_s{s + 1}", *r["inputs"], step, draw_no) for j in range(ex.X.shape[1])]
+                  for s in range(len(ex.X))])
+    T = ex.T.copy()
+    if net.activations[-1] == "sigmoid" and net.loss != "cross_entropy":
+        T = np.array([[_value(name, f"target_o{k + 1}_s{s + 1}", *r["targets"], 0.01, draw_no)
+                       for k in range(ex.T.shape[1])] for s in range(len(ex.T))])
+    lr = _value(name, "learning_rate", *r["learning_rate"], step, draw_no)
+    return replace(ex, network=new_net, X=X, T=T, settings=ex.settings.with_(learning_rate=lr),
+                   random_start=False, figures=[])
+
+
+def collisions(ex: Exercise) -> list[str]:
+    """Steps where a known mistake cannot be told from the right answer, or two mistakes
+    from each other: a sentence for each."""
+    sol = solve(ex.network, ex.X, ex.T, ex.settings)
+    ctx = Context(ex, sol)
+    _, exact = known_values(ex, sol)
+    found = []
+    for step in asked_steps(ex, sol):
+        values = [(m, v) for m, v, _ in candidates(step, exact.__getitem__, ctx) if not m.subtle]
+        if step.kind == "update":
+            before = exact[step.depends[0]]
+            same = lambda a, b: close(before - a, before - b, UPDATE_RELATIVE)  # noqa: E731
+        else:
+            same = close
+        for m, v in values:
+            if same(v, step.value):
+                found.append(f"{step.id}: the mistake '{m.name}' gives {v:.6g}, which counts as the right "
+                             f"answer {step.value:.6g}")
+        for i, (m1, v1) in enumerate(values):
+            for m2, v2 in values[i + 1:]:
+                if m1.name != m2.name and same(v1, v2) and not same(v1, step.value):
+                    found.append(f"{step.id}: the mistakes '{m1.name}' and '{m2.name}' both give {v1:.6g}")
+    return found
+
+
+def variant(ex: Exercise, name: str) -> Exercise:
+    """Variant `name` of the exercise, drawn again until no mistake collides."""
+    if not name:
+        return ex
+    for k in range(MAX_DRAWS):
+        candidate = draw(ex, name, k)
+        values = np.concatenate([candidate.network.theta, candidate.X.ravel(), candidate.T.ravel()])
+        if not np.all(np.isfinite(values)):
+            continue
+        if not collisions(candidate):
+            return candidate
+    raise ExerciseError(str(ex.path), "variants", f"no variant without colliding mistakes in {MAX_DRAWS} draws")
+
+
+def seed_name(seed: int) -> str:
+    return f"seed {seed}"
