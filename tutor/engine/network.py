@@ -83,7 +83,8 @@ class Network:
     # --- construction ---------------------------------------------------------
     @classmethod
     def random(cls, sizes, activations_, loss, bias, seed: int) -> "Network":
-        """Glorot-uniform weights (limit sqrt(6 / (n_in + n_out))), biases 0."""
+        """Glorot-uniform weights (limit sqrt(6 / (n_in + n_out))), biases uniform in
+        [-0.5, 0.5]: a bias of exactly 0 would make "bias left out" look right."""
         rng = np.random.default_rng(seed)
         net = cls(tuple(sizes), tuple(activations_), loss, bias,
                   np.zeros(cls._count(sizes, bias)))
@@ -91,6 +92,7 @@ class Network:
             n_in, n_out = net.sizes[l], net.sizes[l + 1]
             limit = np.sqrt(6.0 / (n_in + n_out))
             net.W(l)[...] = rng.uniform(-limit, limit, size=(n_out, n_in))
+        net.theta[net.n_weights:] = rng.uniform(-0.5, 0.5, size=net.n_parameters - net.n_weights)
         return net
 
     @staticmethod

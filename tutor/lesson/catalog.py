@@ -25,13 +25,13 @@ def bundled() -> list[str]:
     return sorted(names, key=lambda n: n != "mazur")
 
 
-def peek(name: str) -> tuple[str, str] | str:
-    """(title, summary) of a bundled exercise, or why it cannot be read."""
+def peek(name: str) -> tuple[str, str, str] | str:
+    """(title, summary, teaches) of a bundled exercise, or why it cannot be read."""
     try:
         doc = tomllib.loads((bundled_dir() / f"{name}.toml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         return f"cannot be read ({e.__class__.__name__})"
-    title, summary = doc.get("title"), doc.get("summary", "")
-    if not isinstance(title, str) or not isinstance(summary, str):
+    title, summary, teaches = doc.get("title"), doc.get("summary", ""), doc.get("teaches", "")
+    if not all(isinstance(v, str) for v in (title, summary, teaches)):
         return "has no title"
-    return title.strip(), summary.strip()
+    return title.strip(), summary.strip(), teaches.strip()

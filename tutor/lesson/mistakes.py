@@ -99,7 +99,8 @@ def _exponent_sign(s, get, ctx):
 
 
 def _not_squashed(s, get, ctx):
-    if ctx.activation_of(s.id) != "identity":
+    # identity and (active) relu pass net through unchanged: no slip to see there
+    if ctx.activation_of(s.id) not in ("identity", "relu"):
         yield get(s.depends[0]), {"q": s.id, "net": s.depends[0]}
 
 
@@ -109,7 +110,8 @@ def _half_forgotten(s, get, ctx):
 
 
 def _sign(s, get, ctx):
-    yield -get(s.id), {"q": s.id}
+    if get(s.id) != 0:  # a zero has no sign to get wrong
+        yield -get(s.id), {"q": s.id}
 
 
 def _square_not_halved(s, get, ctx):
@@ -144,7 +146,8 @@ def _chain_without_dout(s, get, ctx):
     chain = [d for d in s.depends if not (d.startswith("dout_") and "/dnet_" in d)]
     if len(chain) < len(s.depends):
         dropped = next(d for d in s.depends if d.startswith("dout_"))
-        yield math.prod(get(d) for d in chain), {"q": s.id, "dout": dropped}
+        if get(dropped) != 1.0:  # an active relu's slope is 1: leaving it out changes nothing
+            yield math.prod(get(d) for d in chain), {"q": s.id, "dout": dropped}
 
 
 def _gradient_other_input(s, get, ctx):
@@ -160,7 +163,7 @@ def _gradient_other_input(s, get, ctx):
 
 def _gradient_from_updated_weights(s, get, ctx):
     w = s.id.split("/d", 1)[1]
-    if s.phase == "hidden" and w in ctx.fresh:
+    if s.phase == "hidden" and w in ctx.fresh and ctx.fresh[w] != ctx.updated[w]:
         yield (ctx.ex.network.parameters()[w] - ctx.fresh[w]) / ctx.eta, {"q": s.id}
 
 
@@ -176,7 +179,8 @@ def _gradient_added(s, get, ctx):
 
 def _update_from_updated_weights(s, get, ctx):
     p = s.id[:-1]
-    if ctx.by_id.get(s.depends[2]) is not None and ctx.by_id[s.depends[2]].phase == "hidden" and p in ctx.fresh:
+    if (ctx.by_id.get(s.depends[2]) is not None and ctx.by_id[s.depends[2]].phase == "hidden"
+            and p in ctx.fresh and ctx.fresh[p] != ctx.updated[p]):
         yield ctx.fresh[p], {"p": p}
 
 
@@ -199,7 +203,7 @@ def _other_connecting_weight(s, get, ctx):
 def _part_with_updated_weight(s, get, ctx):
     delta, dnet = s.depends
     w = ctx.by_id[dnet].depends[0]
-    if w in ctx.updated:
+    if w in ctx.updated and ctx.updated[w] != ctx.ex.network.parameters()[w]:  # a weight that moved
         yield get(delta) * ctx.updated[w], {"w": w}
 
 

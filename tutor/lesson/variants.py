@@ -80,13 +80,15 @@ def collisions(ex: Exercise) -> list[str]:
     found = []
     for step in asked_steps(ex, sol):
         values = [(m, v) for m, v, _ in candidates(step, exact.__getitem__, ctx) if not m.subtle]
+        before = exact[step.depends[0]] if step.kind == "update" else 0.0
         if step.kind == "update":
-            before = exact[step.depends[0]]
             same = lambda a, b: close(before - a, before - b, UPDATE_RELATIVE)  # noqa: E731
         else:
             same = close
+        zero = (lambda v: v == before) if step.kind == "update" else (lambda v: v == 0)  # noqa: E731
         for m, v in values:
-            if same(v, step.value):
+            # a zero (gradient, or step) is right whichever way it was reached: nothing to tell apart
+            if same(v, step.value) and not (zero(v) and zero(step.value)):
                 found.append(f"{step.id}: the mistake '{m.name}' gives {v:.6g}, which counts as the right "
                              f"answer {step.value:.6g}")
         for i, (m1, v1) in enumerate(values):

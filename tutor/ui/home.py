@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -25,8 +26,11 @@ class HomeScreen(Screen):
             if isinstance(info, str):
                 options.append(Option(f"{name}: {info}", id=name, disabled=True))
                 continue
-            title, summary = info
-            options.append(Option(f"[b]{title}[/b]  ({name})\n  {summary}", id=name))
+            title, summary, teaches = info
+            text = Text.assemble((title, "bold"), f"  ({name})\n  {summary}")
+            if teaches:
+                text.append(f"\n  Teaches: {teaches}", style="italic")
+            options.append(Option(text, id=name))
         yield OptionList(*options, id="lessons")
         yield Footer()
 
