@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--iterations", type=int, metavar="N", help="passes over the samples (default: the file's)")
     train.add_argument("--json", action="store_true", help="print one JSON object instead of progress")
     train.add_argument("--seed", type=int, help="seed for a random start (default: the file's)")
+    quiz = sub.add_parser("quiz", help="single steps from several exercises and variants, one try each")
+    quiz.add_argument("exercise", nargs="?", metavar="EXERCISE", help="only this exercise (default: all)")
+    quiz.add_argument("-n", type=int, default=10, metavar="N", help="how many questions (default 10)")
     sub.add_parser("list", help="the bundled exercises and what each teaches")
     sub.add_parser("progress", help="your progress: per exercise and variant, steps done, first-try score, mistakes")
     check = sub.add_parser("check-exercise", help="validate an exercise file and report colliding mistakes in it")
@@ -58,7 +61,7 @@ def _tutor_parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = ("solve", "train", "list", "progress", "check-exercise", "key", "report", "verify")
+COMMANDS = ("solve", "train", "quiz", "list", "progress", "check-exercise", "key", "report", "verify")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             return _solve(args)
         if args.command == "train":
             return _train(args, parser)
+        if args.command == "quiz":
+            return _quiz(args, parser)
         if args.command in ("list", "progress", "check-exercise", "key", "report", "verify"):
             return _workshop(args)
     except ExerciseError as e:
@@ -107,6 +112,21 @@ def _tutor(args) -> int:
     from .ui.app import BPTutorApp
 
     BPTutorApp(exercise, variant=name).run()
+    return 0
+
+
+def _quiz(args, parser) -> int:
+    if not 1 <= args.n <= 100:
+        parser.error("-n must be between 1 and 100")
+    names = None
+    if args.exercise:
+        from .lesson.exercise import load
+
+        load(args.exercise)  # a wrong name or file gets its one line here, before the screen opens
+        names = [args.exercise]
+    from .ui.app import BPTutorApp
+
+    BPTutorApp(quiz=(args.n, names)).run()
     return 0
 
 

@@ -24,9 +24,11 @@ class BPTutorApp(App):
     TITLE = "bptutor"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, exercise: "Exercise | None" = None, train: bool = False, variant: str = ""):
+    def __init__(self, exercise: "Exercise | None" = None, train: bool = False, variant: str = "",
+                 quiz: "tuple[int, list[str] | None] | None" = None):
         super().__init__()
         self.exercise = exercise
+        self.quiz_request = quiz  # `bptutor quiz`: (questions, exercises or None for all)
         self.variant = variant
         self.train_first = train  # `bptutor train EXERCISE` on a terminal
         # lessons opened in this run, by (exercise, variant); across runs the store resumes them
@@ -41,7 +43,13 @@ class BPTutorApp(App):
         self.store = Store()
         if self.store.message:
             self.notify(self.store.message, severity="warning", timeout=15)
-        if self.exercise is not None and self.train_first:
+        if self.quiz_request is not None:
+            from ..lesson.quiz import make_quiz
+            from .quiz_screen import QuizScreen
+
+            n, names = self.quiz_request
+            self.push_screen(QuizScreen(make_quiz(n, names, self.store)))
+        elif self.exercise is not None and self.train_first:
             self.open_training(self.exercise)
         elif self.exercise is not None:
             self._start(self.exercise, self.variant)

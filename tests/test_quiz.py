@@ -1,0 +1,80 @@
+"""Quizzes: single steps with what they are made from, one try, and missed kinds back more often."""
+
+import random
+import subprocess
+import sys
+
+import pytest
+
+from tutor.engine.steps import solve
+from tutor.lesson.catalog import bundled
+from tutor.lesson.exercise import load
+from tutor.lesson.quiz import QUIZ_PREFIX, kind_of, make_quiz, weights
+from tutor.lesson.store import Store
+
+
+@pytest.mark.parametrize("name", bundled())
+def test_a_steps_kind_is_known_from_its_id(name):
+    ex = load(name)
+    for step in solve(ex.network, ex.X, ex.T, ex.settings).steps:
+        if step.kind != "gradient":
+            assert kind_of(step.id) == step.kind, step.id
+
+
+def test_questions_give_what_the_step_is_made_of_but_not_the_step(tmp_path):
+    quiz = make_quiz(30, store=Store(tmp_path / "home"), rng=random.Random(3))
+    assert len(quiz.questions) == 30 and len({q.ex.name for q in quiz.questions}) > 3
+    for q in quiz.questions:
+        assert q.step.id not in q.given and q.given
+        assert q.variant.startswith("q")
+
+
+def test_one_try_each_stored_and_scored(tmp_path):
+    store = Store(tmp_path / "home")
+    quiz = make_quiz(3, ["mazur"], store, random.Random(5))
+    first = quiz.current
+    assert quiz.submit("gibberish(").status == "invalid" and quiz.current is first   # unreadable: try again
+    assert quiz.submit(repr(first.step.value)).status == "right"
+    quiz.submit("0.123456")
+    quiz.submit(repr(quiz.current.step.value))
+    assert quiz.finished and quiz.score == 2
+    rows = store.rows()
+    assert [r["variant"].startswith(QUIZ_PREFIX) for r in rows] == [True, True, True]
+
+
+def test_missed_kinds_come_back_more_often(tmp_path):
+    store = Store(tmp_path / "home")
+    for _ in range(5):
+        store.answer("mazur", QUIZ_PREFIX + "x", "delta_o1", "0", 0.0, "wrong", None, 0)
+        store.answer("mazur", QUIZ_PREFIX + "x", "net_h1", "0.3775", 0.3775, "right", None, 0)
+    w = weights(store)
+    assert w["delta"] == 4.0 and w["net"] == 1.0 and w["update"] == 1.0
+    fresh = Store(tmp_path / "other")
+
+    def deltas(s):
+        quiz = make_quiz(60, ["mazur"], s, random.Random(11))
+        return sum(q.step.kind == "delta" for q in quiz.questions)
+
+    assert deltas(store) > 2 * deltas(fresh)
+
+
+async def test_the_quiz_on_screen(tmp_path):
+    from tutor.ui.app import BPTutorApp
+    from tutor.ui.quiz_screen import QuizScreen
+
+    app = BPTutorApp(quiz=(3, ["mazur"]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)
+        quiz = app.screen.quiz
+        for k in range(3):
+            app.screen.query_one("#answer").value = "0.5" if k == 1 else repr(quiz.current.step.value)
+            await pilot.press("enter")
+            await pilot.pause()
+        shown = str(app.screen.query_one("#quiz-given").render())
+        assert shown.startswith(f"Quiz done: {quiz.score} of 3 right at the one try.")
+
+
+def test_quiz_command_with_a_wrong_exercise():
+    r = subprocess.run([sys.executable, "-m", "tutor", "quiz", "nosuch"], capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.startswith("bptutor: nosuch: no such file") and "Traceback" not in r.stderr

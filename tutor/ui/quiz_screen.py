@@ -1,0 +1,85 @@
+"""A quiz: one step at a time, with the values it is made from, one try each."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ..lesson.quiz import Quiz
+from .lesson_screen import MARKS
+
+
+class QuizScreen(Screen):
+    BINDINGS = [Binding("escape", "app.home", "Lessons", priority=True)]
+
+    def __init__(self, quiz: Quiz):
+        super().__init__()
+        self.quiz = quiz
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="progress")
+        with VerticalScroll(id="quiz-body"):
+            yield Static(id="quiz-given")
+            yield Static(id="question")
+        yield Input(placeholder="a number or an expression; one try", id="answer", select_on_focus=False)
+        yield Static(id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_question()
+        self.query_one(Input).focus()
+
+    def show_question(self) -> None:
+        quiz, q = self.quiz, self.quiz.current
+        self.query_one("#progress", Static).update(Text(
+            f"Quiz: question {min(quiz.index + 1, len(quiz.questions))} of {len(quiz.questions)}  ·  "
+            f"right so far: {quiz.score}", style="bold"))
+        if q is None:
+            self._finish()
+            return
+        given = Text(f"{q.ex.title} (variant {q.variant})\n", style="dim")
+        from ..engine.steps import identifier
+
+        for name, value in q.given.items():
+            given.append(f"  {name} = {value:.9g}")
+            if identifier(name) != name:
+                given.append(f"   (in an expression: {identifier(name)})", style="dim")
+            given.append("\n")
+        self.query_one("#quiz-given", Static).update(given)
+        self.query_one("#question", Static).update(Text(q.text, style="bold"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        q = self.quiz.current
+        if q is None:
+            return
+        verdict = self.quiz.submit(event.value)
+        mark, cls = MARKS.get(verdict.status, ("", "-hint"))
+        fb = self.query_one("#feedback", Static)
+        fb.set_classes(cls)
+        text = Text(mark + " ", style="bold")
+        if verdict.status != "invalid":
+            text.append(f"{q.step.id} = {q.step.value:.9g}. ")
+            event.input.value = ""
+        text.append("" if verdict.status == "right" else verdict.message)
+        fb.update(text)
+        self.show_question()
+
+    def _finish(self) -> None:
+        quiz = self.quiz
+        lines = Text(f"Quiz done: {quiz.score} of {len(quiz.questions)} right at the one try.\n\n", style="bold")
+        if quiz.mistakes:
+            lines.append("Mistakes met:\n")
+            for name, n in quiz.mistakes.most_common():
+                lines.append(f"  • {name}" + (f" x{n}" if n > 1 else "") + "\n")
+        missed = [q.step.id for q in quiz.questions if q.verdict is not None and not q.verdict.credited]
+        if missed:
+            lines.append("\nSteps missed: " + ", ".join(missed) + ". Steps of these kinds come up more often in "
+                         "later quizzes.\n")
+        lines.append("\nEscape: back to the lessons.", style="dim")
+        self.query_one("#quiz-given", Static).update(lines)
+        self.query_one("#question", Static).update("")
+        self.query_one(Input).display = False
