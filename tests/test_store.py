@@ -148,3 +148,21 @@ def test_a_fresh_attempt_after_finishing(tmp_path):
     resumed.resume(Store(tmp_path / "home").events("mazur", ""))
     assert resumed.current.step.id == "out_h1"
     assert len(Store(tmp_path / "home").rows()) == 33   # every answer of both attempts is kept
+
+
+async def test_the_app_says_when_it_cannot_save(tmp_path, monkeypatch):
+    from tutor.ui.app import BPTutorApp
+    from tutor.ui.lesson_screen import LessonScreen
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("BPTUTOR_HOME", str(blocker / "home"))
+    app = BPTutorApp(load("mazur"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        assert any("Progress cannot be saved" in str(n.message) for n in app._notifications)
+        app.screen.query_one("#answer").value = "0.3775"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.lesson.current.step.id == "out_h1"   # the lesson goes on
