@@ -1,7 +1,6 @@
 """Progress that is never lost: resume anywhere, after a kill, beside another process, and
 sentences instead of tracebacks when the store is broken or cannot be written."""
 
-import os
 import signal
 import sqlite3
 import subprocess

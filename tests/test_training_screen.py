@@ -2,7 +2,6 @@
 
 import asyncio
 import math
-import textwrap
 
 import numpy as np
 import pytest

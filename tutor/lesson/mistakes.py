@@ -209,7 +209,6 @@ def _part_with_updated_weight(s, get, ctx):
 
 def _part_with_other_weight(s, get, ctx):
     delta, dnet = s.depends
-    w = ctx.by_id[dnet].depends[0]
     for value, fields in _other_connecting_weight(ctx.by_id[dnet], get, ctx):
         yield get(delta) * value, {**fields, "q": s.id}
 

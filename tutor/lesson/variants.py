@@ -13,7 +13,6 @@ it is drawn again (the draw number is part of the hash).
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import replace
 
 import numpy as np
@@ -80,22 +79,24 @@ def collisions(ex: Exercise) -> list[str]:
     found = []
     for step in asked_steps(ex, sol):
         values = [(m, v) for m, v, _ in candidates(step, exact.__getitem__, ctx) if not m.subtle]
-        before = exact[step.depends[0]] if step.kind == "update" else 0.0
-        if step.kind == "update":
-            same = lambda a, b: close(before - a, before - b, UPDATE_RELATIVE)  # noqa: E731
-        else:
-            same = close
-        zero = (lambda v: v == before) if step.kind == "update" else (lambda v: v == 0)  # noqa: E731
+        base = exact[step.depends[0]] if step.kind == "update" else 0.0
         for m, v in values:
             # a zero (gradient, or step) is right whichever way it was reached: nothing to tell apart
-            if same(v, step.value) and not (zero(v) and zero(step.value)):
+            if _same(step, base, v, step.value) and not (v == base and step.value == base):
                 found.append(f"{step.id}: the mistake '{m.name}' gives {v:.6g}, which counts as the right "
                              f"answer {step.value:.6g}")
         for i, (m1, v1) in enumerate(values):
             for m2, v2 in values[i + 1:]:
-                if m1.name != m2.name and same(v1, v2) and not same(v1, step.value):
+                if m1.name != m2.name and _same(step, base, v1, v2) and not _same(step, base, v1, step.value):
                     found.append(f"{step.id}: the mistakes '{m1.name}' and '{m2.name}' both give {v1:.6g}")
     return found
+
+
+def _same(step, base: float, a: float, b: float) -> bool:
+    """Could the checker tell a from b? An update is judged by the step it implies."""
+    if step.kind == "update":
+        return close(base - a, base - b, UPDATE_RELATIVE)
+    return close(a, b)
 
 
 def variant(ex: Exercise, name: str) -> Exercise:
