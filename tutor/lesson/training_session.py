@@ -72,6 +72,7 @@ class TrainingSession:
         self.run_lock = threading.RLock() # one piece of training, restart or single update at a time
         self.seed = ex.seed
         self.speed_index = len(SPEEDS) - 1
+        self._final: list[Comparison] | None = None
         self._reset(ex.network, ex.settings)
 
     def _reset(self, start: Network, settings) -> None:
@@ -278,12 +279,15 @@ class TrainingSession:
 
     def final_comparisons(self) -> list[Comparison]:
         """The source's printed figures after this many iterations, beside the engine's
-        (only when the run is the exercise's own: its start and its settings)."""
+        (only when the run is the exercise's own: its start and its settings). Worked out
+        once: the screen asks on every frame once the run is done."""
         figures = [f for f in self.ex.figures if f.after_iterations == self.iteration]
         if not figures or not self.settings_as_in_file() or self.seed != self.ex.seed:
             return []
-        sol = solve(self.ex.network, self.ex.X, self.ex.T, self.ex.settings)
-        return [c for c in compare(self.ex, sol) if c.after_iterations == self.iteration]
+        if self._final is None:
+            sol = solve(self.ex.network, self.ex.X, self.ex.T, self.ex.settings)
+            self._final = compare(self.ex, sol)  # the same for every run of the exercise's own
+        return [c for c in self._final if c.after_iterations == self.iteration]
 
     # --- side by side and the error surface -----------------------------------------------------
     def compare_rates(self, rates=(0.1, 0.5, 2.0, 10.0), iterations: int | None = None) -> CompareResult:

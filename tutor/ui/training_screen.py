@@ -49,7 +49,7 @@ class TrainingScreen(Screen):
         super().__init__()
         self.session = session
         self.autostart = autostart
-        self._drawn_points = -1
+        self._drawn: tuple[int, int] | None = None  # (points, last iteration) of the curve on screen
 
     def compose(self) -> ComposeResult:
         yield Static(id="train-title")
@@ -96,9 +96,10 @@ class TrainingScreen(Screen):
     # --- drawing ----------------------------------------------------------------------------
     def redraw(self) -> None:
         snap = self.session.snapshot()
-        if len(snap.history) != self._drawn_points or snap.history[-1][0] != getattr(self, "_last_it", -1):
+        drawn = (len(snap.history), snap.history[-1][0])
+        if drawn != self._drawn:
             self.query_one(ErrorPlot).show_curves([("E_total", snap.history)], snap.target)
-            self._drawn_points, self._last_it = len(snap.history), snap.history[-1][0]
+            self._drawn = drawn
         self.query_one("#train-stats", Static).update(self._stats(snap))
         self.query_one("#train-outputs", Static).update(self._outputs(snap))
         self.query_one("#train-params", Static).update(self._params(snap))
