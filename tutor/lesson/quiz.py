@@ -15,10 +15,9 @@ from ..engine.steps import Step, identifier, solve
 from .answer import AnswerError, parse
 from .catalog import bundled
 from .checking import Verdict, check
-from .describe import meaning
 from .exercise import Exercise, load
 from .mistakes import Context
-from .session import asked_steps, exercise_key, known_values
+from .session import asked_steps, exercise_key, known_values, question_text
 from .store import Store
 from .variants import variant
 
@@ -44,8 +43,7 @@ class Question:
 
     @property
     def text(self) -> str:
-        act = self.context.activation_of(self.step.id) if self.step.kind in ("net", "out") else "sigmoid"
-        return f"{self.step.symbol} is {meaning(self.step, act)}. What is it?"
+        return question_text(self.step, self.context) + " What is it?"
 
 
 @dataclass

@@ -59,6 +59,12 @@ def exercise_key(ex: Exercise) -> str:
     return ex.name if path.parent == bundled_dir().resolve() else str(path)
 
 
+def question_text(step: Step, ctx: Context) -> str:
+    """"net_h1 is the total net input of h1: ...": the step in symbols and in words."""
+    act = ctx.activation_of(step.id) if step.kind in ("out", "net") else "sigmoid"
+    return f"{step.symbol} is {meaning(step, act)}."
+
+
 def known_values(ex: Exercise, solution) -> tuple[dict[str, float], dict[str, float]]:
     """(given, exact): the values known before any step (parameters, eta, inputs,
     targets), and those plus every step's exact value, all by id."""
@@ -123,17 +129,19 @@ class Lesson:
         return None if self.finished else self.records[self.index]
 
     def question(self, record: Record | None = None) -> str:
-        r = record or self.current
-        act = self.ctx.activation_of(r.step.id) if r.step.kind in ("out", "net") else "sigmoid"
-        return f"{r.step.symbol} is {meaning(r.step, act)}."
+        return question_text((record or self.current).step, self.ctx)
+
+    @property
+    def _before(self) -> list[Step]:
+        """The update's steps that come before the current question (all, when finished)."""
+        return self.steps if self.finished else self.steps[: self.steps.index(self.current.step)]
 
     def known(self) -> dict[str, float]:
         """Names an answer may use: parameters, inputs, targets, eta, and every quantity
         shown or done so far (the learner's own value where they gave one)."""
         names = {identifier(k): v for k, v in self.given.items()}
         done = {r.step.id: r for r in self.records if r.done}
-        cut = self.steps.index(self.current.step) if not self.finished else len(self.steps)
-        for s in self.steps[:cut]:
+        for s in self._before:
             if s.id in done:
                 own = done[s.id].own
                 names[s.name] = own if own is not None else s.value
@@ -144,14 +152,14 @@ class Lesson:
     def known_ids(self) -> set[str]:
         """Ids whose values the learner has (for the picture of the network)."""
         ids = {r.step.id for r in self.records if r.done}
-        cut = self.steps.index(self.current.step) if not self.finished else len(self.steps)
-        ids |= {s.id for s in self.steps[:cut] if s.id in self.shown}
+        ids |= {s.id for s in self._before if s.id in self.shown}
         if self.finished:
             ids |= {s.id for s in self.steps}
         return ids
 
-    def pending(self) -> dict[str, str]:
-        known = self.known()
+    def pending(self, known: dict[str, float] | None = None) -> dict[str, str]:
+        """Names of quantities not known yet, with their ids (for "not known yet" answers)."""
+        known = self.known() if known is None else known
         return {s.name: s.id for s in self.steps if s.name not in known}
 
     def own_values(self) -> dict[str, float]:
@@ -162,8 +170,9 @@ class Lesson:
         r = self.current
         if r is None:
             return Verdict("invalid", "The lesson is finished.")
+        known = self.known()
         try:
-            answer = parse(text, self.known(), self.pending())
+            answer = parse(text, known, self.pending(known))
         except AnswerError as e:
             verdict = Verdict("invalid", str(e))
             self._record_answer(r, text, None, verdict)
