@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations, losses, naming
-from .backprop import backward, forward
+from .backprop import backward, forward, total_error
 from .network import Network
 from .training import Settings, Trainer
 
@@ -342,20 +342,19 @@ def solve(net: Network, X, T, settings: Settings) -> Solution:
                 b.update(name, gid)
         total = "E_total"
     trainer = Trainer(net, X[used], T[used], settings.with_(mode="batch"), use_kernel=False)
-    trainer.run(1, record=np.array([0]))
+    trainer.run(1, record=())
     after = trainer.error()
     new = trainer.net.parameters()
     changed = [f"{n}+" for n in net.names if f"{n}+" in b.values]
     b.add(f"{total}+", "error_after", "after",
           f"{total} again, with {changed[0]} .. {changed[-1]}" if changed else total, [], after)
     grad_vec = backward(net, forward(net, X[used], T[used]), T[used]).grad
-    full_after = Trainer(trainer.net, X, T, settings).error()
     return Solution(
         steps=b.steps,
         parameters=net.parameters(),
         gradients={n: float(g) for n, g in zip(net.names, grad_vec)},
         updated=new,
-        error=forward(net, X, T).error,
-        error_after=full_after,
+        error=total_error(net, X, T),
+        error_after=total_error(trainer.net, X, T),
         samples=used,
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from ..engine.steps import Step, identifier
-from .answer import Answer, parse
+from .answer import Answer, AnswerError, parse
 from .mistakes import Context, Mistake, candidates
 
 RELATIVE = 1e-3
@@ -111,7 +111,7 @@ def _diagnose(step, answer, ctx, exact, get_own, mistakes, same) -> Verdict:
         names = {identifier(k): get_own(k) for k in exact}
         try:
             value = parse(step.expression, names).value
-        except Exception:  # an expression the learner's values make undefined (ln of a negative)
+        except AnswerError:  # an expression the learner's values make undefined (ln of a negative)
             value = math.nan
         if math.isfinite(value) and same(answer, value):
             which = ", ".join(differing)

@@ -50,10 +50,9 @@ class Context:
         # the update as it comes out when the backward pass uses already-updated weights
         fresh = Trainer(ex.network, ex.X[solution.samples], ex.T[solution.samples],
                         ex.settings.with_(fresh_weights=True), use_kernel=False)
-        fresh.run(1, record=_none())
+        fresh.run(1, record=())
         self.fresh = fresh.net.parameters()
-        self.fresh_error = Trainer(fresh.net, ex.X[solution.samples], ex.T[solution.samples],
-                                   ex.settings, use_kernel=False).error()
+        self.fresh_error = fresh.error()
 
     def activation_of(self, neuron_quantity: str) -> str:
         """The activation of the layer a quantity such as out_h1 or net_o2_s3 belongs to."""
@@ -63,11 +62,6 @@ class Context:
             return acts[-1]
         deep = re.match(r"h(\d+)_\d", name) if len(self.ex.network.sizes) > 3 else None
         return acts[int(deep.group(1)) - 1] if deep else acts[0]
-
-
-def _none():
-    import numpy as np
-    return np.array([], dtype=np.int64)
 
 
 def _sig(x: float) -> float:

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-import numpy as np
-
 from ..engine.backprop import forward
 from ..engine.naming import neuron_names
 from ..engine.steps import Solution
@@ -113,7 +111,7 @@ class _States:
         key = (changes, n)
         if key not in self.cache:
             trainer = Trainer(self.ex.network, self.ex.X, self.ex.T, self.ex.settings.with_(**dict(changes)))
-            trainer.run(n, record=np.array([], dtype=np.int64))
+            trainer.run(n, record=())
             self.cache[key] = trainer
         return self.cache[key]
 
