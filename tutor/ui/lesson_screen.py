@@ -25,6 +25,19 @@ MARKS = {  # a mark and a word for every outcome, never colour alone
 }
 
 
+def show_feedback(box: Static, status: str, message: str, before: str = "", after: str = "") -> None:
+    """The feedback line: a mark and a word, the message, then what to keep in mind."""
+    mark, cls = MARKS.get(status, ("", "-hint"))
+    box.set_classes(cls)
+    text = Text()
+    if mark:
+        text.append(mark + " ", style="bold")
+    text.append(before + message)
+    if after:
+        text.append("  " + after, style="bold")
+    box.update(text)
+
+
 class LessonScreen(Screen):
     BINDINGS = [
         Binding("f2", "hint", "Hint", priority=True),
@@ -75,16 +88,7 @@ class LessonScreen(Screen):
             self.query_one("#question", Static).update(q)
 
     def say(self, status: str, message: str, extra: str = "") -> None:
-        mark, cls = MARKS.get(status, ("", "-hint"))
-        fb = self.query_one("#feedback", Static)
-        fb.set_classes(cls)
-        text = Text()
-        if mark:
-            text.append(mark + " ", style="bold")
-        text.append(message)
-        if extra:
-            text.append("  " + extra, style="bold")
-        fb.update(text)
+        show_feedback(self.query_one("#feedback", Static), status, message, after=extra)
 
     # --- acting ------------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from ..lesson.quiz import Quiz
-from .lesson_screen import MARKS
+from .lesson_screen import show_feedback
 
 
 class QuizScreen(Screen):
@@ -57,15 +57,12 @@ class QuizScreen(Screen):
         if q is None:
             return
         verdict = self.quiz.submit(event.value)
-        mark, cls = MARKS.get(verdict.status, ("", "-hint"))
-        fb = self.query_one("#feedback", Static)
-        fb.set_classes(cls)
-        text = Text(mark + " ", style="bold")
-        if verdict.status != "invalid":
-            text.append(f"{q.step.id} = {q.step.value:.9g}. ")
+        answered = verdict.status != "invalid"
+        if answered:
             event.input.value = ""
-        text.append("" if verdict.status == "right" else verdict.message)
-        fb.update(text)
+        show_feedback(self.query_one("#feedback", Static), verdict.status,
+                      "" if verdict.status == "right" else verdict.message,
+                      before=f"{q.step.id} = {q.step.value:.9g}. " if answered else "")
         self.show_question()
 
     def _finish(self) -> None:
