@@ -78,3 +78,20 @@ async def test_the_quiz_on_screen(tmp_path):
 def test_quiz_command_with_a_wrong_exercise():
     r = subprocess.run([sys.executable, "-m", "tutor", "quiz", "nosuch"], capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.startswith("bptutor: nosuch: no such file") and "Traceback" not in r.stderr
+
+
+def test_a_quiz_is_not_a_lesson_to_reopen_or_replay(tmp_path):
+    from tutor.lesson.session import Lesson
+    from tutor.lesson.workshop import progress_lines
+
+    store = Store(tmp_path / "home")
+    lesson = Lesson(load("mazur"), "", store)
+    lesson.submit("0.3775")
+    quiz = make_quiz(2, ["mazur"], store, random.Random(2))
+    quiz.submit(repr(quiz.current.step.value))
+    quiz.submit("0.123")
+    assert store.last() == ("mazur", "")          # plain `bptutor` reopens the lesson, not the quiz
+    assert progress_lines(store) == [
+        "A Step by Step Backpropagation Example (mazur, own numbers): 1 of 32 steps done, at out_h1; "
+        "right at the first try: 1; mistakes met: none",
+        "Quizzes: 2 steps answered, 1 right."]

@@ -74,7 +74,8 @@ class Quiz:
             self.mistakes[verdict.mistake.name] += 1
         if self.store is not None:
             self.store.answer(exercise_key(q.ex), QUIZ_PREFIX + q.variant, q.step.id, text, answer.value,
-                              verdict.status, verdict.mistake.name if verdict.mistake else None, 0)
+                              verdict.status, verdict.mistake.name if verdict.mistake else None, 0,
+                              lesson=False)
         self.index += 1
         return verdict
 

@@ -130,11 +130,13 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------------
     def answer(self, exercise: str, variant: str, step: str, text: str, value: float | None,
-               verdict: str, mistake: str | None, hints: int) -> None:
+               verdict: str, mistake: str | None, hints: int, lesson: bool = True) -> None:
+        """Store an answer; a lesson's (not a quiz's) is also the one `bptutor` reopens."""
         self._write("INSERT INTO events (exercise, variant, step, kind, text, value, verdict, mistake, hints, at) "
                     "VALUES (?, ?, ?, 'answer', ?, ?, ?, ?, ?, ?)",
                     (exercise, variant, step, text, value, verdict, mistake, hints, time.time()))
-        self.set_last(exercise, variant)
+        if lesson:
+            self.set_last(exercise, variant)
 
     def hint(self, exercise: str, variant: str, step: str, stage: int) -> None:
         self._write("INSERT INTO events (exercise, variant, step, kind, hints, at) VALUES (?, ?, ?, 'hint', ?, ?)",

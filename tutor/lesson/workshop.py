@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..engine.steps import solve
 from .catalog import bundled
 from .exercise import Exercise, ExerciseError, load
+from .quiz import QUIZ_PREFIX
 from .session import Lesson, asked_steps
 from .store import Store
 from .variants import variant
@@ -133,11 +134,13 @@ def open_lesson(exercise: str, variant_name: str, store: Store | None) -> Lesson
 
 def progress_lines(store: Store) -> list[str]:
     lines = []
+    quiz = [r for r in store.rows() if r["variant"].startswith(QUIZ_PREFIX) and r["verdict"] != "invalid"]
     for exercise, variant_name in store.lessons():
+        if variant_name.startswith(QUIZ_PREFIX):
+            continue  # quiz answers are single steps, not a lesson to replay
         who = f"variant {variant_name!r}" if variant_name else "own numbers"
         try:
-            lesson = open_lesson(exercise, variant_name, None)
-            lesson.resume(store.events(exercise, variant_name))
+            lesson = open_lesson(exercise, variant_name, store)
         except ExerciseError as e:
             lines.append(f"{exercise} ({who}): cannot be opened now: {e.problem}")
             continue
@@ -147,4 +150,7 @@ def progress_lines(store: Store) -> list[str]:
         mistakes = ", ".join(f"{m}" + (f" x{n}" if n > 1 else "") for m, n in lesson.mistakes.items()) or "none"
         lines.append(f"{lesson.ex.title} ({exercise}, {who}): {done} of {len(lesson.records)} steps done, {state}; "
                      f"right at the first try: {first}; mistakes met: {mistakes}")
+    if quiz:
+        right = sum(r["verdict"] in ("right", "follow_through") for r in quiz)
+        lines.append(f"Quizzes: {len(quiz)} steps answered, {right} right.")
     return lines or ["No progress yet: run bptutor and start a lesson."]
