@@ -15,9 +15,11 @@ redraws a second.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,9 +50,13 @@ Timed({exercise}).run(headless=True)
 
 
 def launch(code: str) -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-    return time.perf_counter() - start
+    # an empty progress store: a new learner's `bptutor` opens the home screen (a returning
+    # one with a lesson left open gets that lesson: the "bptutor mazur" case)
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "BPTUTOR_HOME": home}
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, env=env)
+        return time.perf_counter() - start
 
 
 async def feedback_latency(n: int = 40) -> list[float]:

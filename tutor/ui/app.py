@@ -58,15 +58,14 @@ class BPTutorApp(App):
 
     def _resume_last(self) -> None:
         """`bptutor` reopens the lesson worked on last, if it is not finished."""
-        from ..lesson.exercise import ExerciseError, load
-
         last = self.store.last()
         if last is None:
-            return
+            return  # a new learner: the home screen, without loading the engine
+        from ..lesson.exercise import ExerciseError, load
+        from ..lesson.variants import variant as draw_variant
+
         exercise, variant = last
         try:
-            from ..lesson.variants import variant as draw_variant
-
             ex = draw_variant(load(exercise), variant)
         except ExerciseError:
             return  # the file has gone: the home screen it is
