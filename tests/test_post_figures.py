@@ -1,5 +1,5 @@
 """Every figure printed in Mazur's post, reproduced at its printed precision, or flagged
-with the variant of the computation that produces it."""
+with the method of computing it that produces it."""
 
 import json
 import subprocess
@@ -9,7 +9,8 @@ import pytest
 
 from tutor.engine.training import Settings, Trainer
 from tutor.lesson.exercise import load
-from tutor.lesson.reference import agrees, compare
+from tutor.lesson.reference import agrees
+from tutor.lesson.worked import build
 
 from .conftest import mazur_network
 
@@ -62,42 +63,34 @@ def test_the_update_uses_the_old_output_weights(mazur):
 
 
 def test_rounded_figure_flagged_with_its_explanation():
-    ex = load("mazur")
-    from tutor.engine.steps import solve
-    result = {(c.id, c.after_iterations): c for c in compare(ex, solve(ex.network, ex.X, ex.T, ex.settings))}
+    result = {(c.id, c.after_iterations): c for c in build(load("mazur")).comparisons()}
     c = result[("dE_o2/dout_h1", 0)]
     assert not c.agrees
     assert c.value == pytest.approx(-0.019049118258278, rel=1e-12)
-    assert c.variant.name == "computed from rounded figures"
-    assert c.variant_value == -0.0190491185  # round9(delta_o2) * w7 = -0.038098237 * 0.5
+    assert c.method.name == "computed from rounded figures"
+    assert c.method_value == -0.0190491185  # round9(delta_o2) * w7 = -0.038098237 * 0.5
 
 
 def test_error_after_one_update_printed_from_updated_output_weights():
-    ex = load("mazur")
-    from tutor.engine.steps import solve
-    sol = solve(ex.network, ex.X, ex.T, ex.settings)
-    c = next(c for c in compare(ex, sol) if c.id == "E_total+")
+    c = next(c for c in build(load("mazur")).comparisons() if c.id == "E_total+")
     assert not c.agrees and c.value == pytest.approx(0.291027773694, rel=1e-10)
-    assert c.variant.name == "updated output weights in the backward pass"
-    assert agrees(c.variant_value, "0.291027924")
+    assert c.method.name == "updated output weights in the backward pass"
+    assert agrees(c.method_value, "0.291027924")
 
 
 def test_figures_after_ten_thousand_updates():
-    ex = load("mazur")
-    from tutor.engine.steps import solve
-    sol = solve(ex.network, ex.X, ex.T, ex.settings)
-    after = {c.id: c for c in compare(ex, sol) if c.after_iterations == 10000}
+    after = {c.id: c for c in build(load("mazur")).comparisons() if c.after_iterations == 10000}
     assert set(after) == {"E_total", "out_o1", "out_o2"}
     # the stated algorithm
     assert after["E_total"].value == pytest.approx(3.510187783e-05, rel=1e-8)
     assert after["out_o1"].value == pytest.approx(0.01591362044, rel=1e-8)
     assert after["out_o2"].value == pytest.approx(0.9840642735, rel=1e-9)
     # what the post printed, and why
-    assert after["E_total"].variant.name == "error measured before the last update"
+    assert after["E_total"].method.name == "error measured before the last update"
     assert "after 9,999 updates" in after["E_total"].explanation()
-    assert after["out_o1"].variant.name == "updated output weights in the backward pass"
-    assert agrees(after["out_o1"].variant_value, "0.015912196")
-    assert agrees(after["out_o2"].variant_value, "0.984065734")
+    assert after["out_o1"].method.name == "updated output weights in the backward pass"
+    assert agrees(after["out_o1"].method_value, "0.015912196")
+    assert agrees(after["out_o2"].method_value, "0.984065734")
 
 
 def test_stated_algorithm_trained_ten_thousand_times():

@@ -101,11 +101,11 @@ def _tutor(args) -> int:
     """`bptutor` opens the lessons (or the one left unfinished); `bptutor EXERCISE` that lesson."""
     exercise, name = None, ""
     if args.exercise:  # the engine is imported only when a lesson is named; the home screen needs none
-        from .lesson.exercise import load
-        from .lesson.variants import seed_name, variant
+        from .lesson.opening import worked_for
+        from .lesson.variants import seed_name
 
         name = args.variant if args.variant is not None else (seed_name(args.seed) if args.seed is not None else "")
-        exercise = variant(load(args.exercise), name)
+        exercise = worked_for(args.exercise, name)  # a wrong file: one line and exit 2, before the app
     elif args.variant is not None or args.seed is not None:
         print("bptutor: name the exercise for a variant, e.g. bptutor mazur --variant alice", file=sys.stderr)
         return 2
@@ -120,9 +120,9 @@ def _quiz(args, parser) -> int:
         parser.error("-n must be between 1 and 100")
     names = None
     if args.exercise:
-        from .lesson.exercise import load
+        from .lesson.opening import worked_for
 
-        load(args.exercise)  # a wrong name or file gets its one line here, before the screen opens
+        worked_for(args.exercise)  # a wrong name or file gets its one line here, before the screen opens
         names = [args.exercise]
     from .ui.app import BPTutorApp
 
@@ -134,6 +134,7 @@ def _workshop(args) -> int:
     from .lesson import workshop
     from .lesson.catalog import bundled
     from .lesson.exercise import load
+    from .lesson.opening import worked_for
     from .lesson.store import Store
 
     if args.command == "list":
@@ -144,9 +145,9 @@ def _workshop(args) -> int:
     if args.command == "check-exercise":
         from .lesson.variants import collisions
 
-        ex = load(args.exercise)
-        found = collisions(ex)
-        print(f"{args.exercise}: the file is valid ({ex.title}).")
+        worked = worked_for(args.exercise)
+        found = collisions(worked)
+        print(f"{args.exercise}: the file is valid ({worked.ex.title}).")
         if found:
             print(f"{len(found)} step(s) where a known mistake cannot be told apart with these numbers:")
             print("\n".join("  " + f for f in found))
@@ -154,7 +155,7 @@ def _workshop(args) -> int:
             print("No known mistake collides with a right answer or with another mistake.")
         return 0
     if args.command == "key":
-        ex = load(args.exercise)
+        ex = worked_for(args.exercise).ex
         variants = args.variant or [""]
         print(workshop.key_html(ex, variants) if args.format == "html" else workshop.key_markdown(ex, variants))
         return 0
@@ -173,34 +174,33 @@ def _workshop(args) -> int:
 
 
 def _solve(args) -> int:
-    from .engine.steps import solve
-    from .lesson import report
+    from .lesson import printout
     from .lesson.exercise import load
-    from .lesson.reference import compare
+    from .lesson.worked import build
 
-    ex = load(args.exercise, seed=args.seed)
-    sol = solve(ex.network, ex.X, ex.T, ex.settings)
-    comparisons = compare(ex, sol)
+    worked = build(load(args.exercise, seed=args.seed))
+    ex, sol, comparisons = worked.ex, worked.solution, worked.comparisons()
     if args.json:
-        print(json.dumps(report.solve_json(ex, sol, comparisons), indent=1))
+        print(json.dumps(printout.solve_json(ex, sol, comparisons), indent=1))
     else:
-        print(report.solve_text(ex, sol, comparisons))
+        print(printout.solve_text(ex, sol, comparisons))
     return 0
 
 
 def _train(args, parser) -> int:
     if not args.json and args.iterations is None and args.seed is None and sys.stdout.isatty() and sys.stdin.isatty():
         # on a terminal: the live training screen (headless with --json, or when piped)
-        from .lesson.exercise import load
+        from .lesson.opening import worked_for
         from .ui.app import BPTutorApp
 
-        BPTutorApp(load(args.exercise), train=True).run()
+        BPTutorApp(worked_for(args.exercise), train=True).run()
         return 0
     from .engine.training import Trainer, record_points
-    from .lesson import report
+    from .lesson import printout
     from .lesson.exercise import MAX_ITERATIONS, load
+    from .lesson.worked import build
 
-    ex = load(args.exercise, seed=args.seed)
+    ex = build(load(args.exercise, seed=args.seed)).ex  # checked as every command checks it
     n = ex.iterations if args.iterations is None else args.iterations
     if not 1 <= n <= MAX_ITERATIONS:
         parser.error(f"--iterations must be between 1 and {MAX_ITERATIONS:,}")
@@ -209,7 +209,7 @@ def _train(args, parser) -> int:
     started = time.perf_counter()
     history: list[tuple[int, float]] = []
     if not args.json:
-        print(f"{ex.title}  ({ex.name})\n{report.describe(ex)}\n")
+        print(f"{ex.title}  ({ex.name})\n{printout.describe(ex)}\n")
     # ten pieces, so a long run shows that it is alive
     pieces = sorted({round(n * k / 10) for k in range(1, 11)} - {0})
     done_before = 0
@@ -221,7 +221,7 @@ def _train(args, parser) -> int:
         history += [h for h in run.history if not history or h[0] > history[-1][0]]
         done_before = trainer.iteration
         if not args.json:
-            print(f"  iteration {trainer.iteration:>{len(f'{n:,}')},}  E_total {report.value(run.history[-1][1])}",
+            print(f"  iteration {trainer.iteration:>{len(f'{n:,}')},}  E_total {printout.value(run.history[-1][1])}",
                   flush=True)
         if run.diverged:
             diverged = True
@@ -231,7 +231,7 @@ def _train(args, parser) -> int:
     error = trainer.error()
     if args.json:
         print(json.dumps({
-            "exercise": report._exercise(ex), "iterations": trainer.iteration, "error": error,
+            "exercise": printout._exercise(ex), "iterations": trainer.iteration, "error": error,
             "outputs": outputs.tolist(), "targets": ex.T.tolist(), "parameters": trainer.net.parameters(),
             "history": [[it, e] for it, e in history], "diverged": diverged, "seconds": seconds,
         }, indent=1))
@@ -239,8 +239,8 @@ def _train(args, parser) -> int:
     if diverged:
         print(f"\nTraining diverged at iteration {trainer.iteration:,}: the numbers overflowed. "
               "A smaller learning rate usually helps.")
-    print(f"\nAfter {trainer.iteration:,} iterations ({seconds:.2f} s): E_total = {report.value(error)}")
-    print("\n".join(report.outputs_text(ex, outputs)))
+    print(f"\nAfter {trainer.iteration:,} iterations ({seconds:.2f} s): E_total = {printout.value(error)}")
+    print("\n".join(printout.outputs_text(ex, outputs)))
     return 0
 
 

@@ -7,7 +7,9 @@ The format (pinned by issue 2; extend it, do not change it):
     [parameters] weights, biases          (absent: a random start from the seed)
     [data]       inputs, targets
     [training]   learning_rate, iterations, mode, momentum, seed
-    [reference]  source, and [[reference.figures]] with id, printed, after_iterations, note
+    [reference]  source, and [[reference.figures]] with id, printed, after_iterations
+    [lesson]     ask, show             (step ids; checked with the worked update, worked.py)
+    [variants]   ranges of a learner's numbers
 
 A file that is wrong in any way raises ExerciseError, whose text is one line:
 "<file>: <key>: <problem>".
@@ -47,8 +49,7 @@ class Figure:
     """A figure printed in the exercise's source, to compare with the engine."""
     id: str                 # a step id (net_h1, w5+, E_total+) or, after training, E_total, out_o1, w5
     printed: str            # the text as printed: "0.75136507"
-    after_iterations: int = 0
-    note: str = ""
+    after_iterations: int = 0  # 0: a quantity of the update itself
 
 
 @dataclass
@@ -83,7 +84,7 @@ KEYS = {
     "data": {"inputs", "targets"},
     "training": {"learning_rate", "iterations", "mode", "momentum", "seed"},
     "reference": {"source", "figures"},
-    "reference.figures": {"id", "printed", "after_iterations", "note"},
+    "reference.figures": {"id", "printed", "after_iterations"},
 }
 
 
@@ -101,9 +102,14 @@ def resolve(spec: str) -> Path:
                                   f"(bundled: {', '.join(bundled())})")
 
 
+def shown_name(path: Path) -> str:
+    """How messages name an exercise's file: `mazur (mazur.toml)` for a bundled one."""
+    return f"{path.stem} ({path.name})" if path.is_relative_to(bundled_dir()) else str(path)
+
+
 def load(spec: str, seed: int | None = None) -> Exercise:
     path = resolve(spec)
-    shown = str(path) if not path.is_relative_to(bundled_dir()) else f"{path.stem} ({path.name})"
+    shown = shown_name(path)
     try:
         raw = path.read_bytes()
     except OSError as e:
@@ -291,6 +297,8 @@ class _Reader:
         value = table[key]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.fail(f"lesson.{key}", "must be a list of step ids, such as [\"net_h1\", \"w5+\"]")
+        if key == "ask" and not value:
+            self.fail("lesson.ask", "asks nothing: name at least one step, or leave ask out to ask them all")
         return [v.strip() for v in value]
 
     def parameters(self, params: dict, sizes, acts, loss, bias) -> Network:
@@ -348,11 +356,10 @@ class _Reader:
                 value = math.nan
             if not math.isfinite(value):
                 self.fail(f"{key}.printed", f"{f['printed']!r} is not a number as printed")
-            after = self.integer(f.get("after_iterations", 0), f"{key}.after_iterations", 0, MAX_ITERATIONS)
-            note = f.get("note", "")
-            if not isinstance(note, str):
-                self.fail(f"{key}.note", "must be text")
-            out.append(Figure(f["id"].strip(), f["printed"].strip(), after, note))
+            # absent: a quantity of the update; given: the figure after that many updates
+            after = (self.integer(f["after_iterations"], f"{key}.after_iterations", 1, MAX_ITERATIONS)
+                     if "after_iterations" in f else 0)
+            out.append(Figure(f["id"].strip(), f["printed"].strip(), after))
         return source, out
 
 

@@ -11,15 +11,15 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..engine.steps import Step, identifier, solve
+from ..engine.steps import Step, identifier
 from .answer import AnswerError, parse
 from .catalog import bundled
 from .checking import Verdict, check
 from .exercise import Exercise, load
 from .mistakes import Context
-from .session import asked_steps, exercise_key, known_values, question_text
+from .session import exercise_key, question_text
 from .store import Store
-from .variants import variant
+from .variants import variant_worked
 
 QUIZ_PREFIX = "quiz:"   # quiz answers are stored under variant "quiz:<variant>"
 KINDS = {  # the kind of a step, from its id as stored
@@ -122,12 +122,11 @@ def make_quiz(n: int, exercises: list[str] | None = None, store: Store | None = 
     questions = []
     for _ in range(n):
         name = f"q{rng.randrange(10**6)}"
-        ex = variant(load(rng.choice(names)), name)
-        sol = solve(ex.network, ex.X, ex.T, ex.settings)
-        steps = [s for s in asked_steps(ex, sol) if s.kind in KINDS and s.kind != "error_after"]
+        worked = variant_worked(load(rng.choice(names)), name)
+        steps = [s for s in worked.asked if s.kind in KINDS and s.kind != "error_after"]
         step = rng.choices(steps, weights=[w[s.kind] for s in steps])[0]
-        _, exact = known_values(ex, sol)
-        questions.append(Question(ex, name, step, Context(ex, sol), exact, _given(step, sol, exact)))
+        questions.append(Question(worked.ex, name, step, worked.context, worked.exact,
+                                  _given(step, worked.solution, worked.exact)))
     return Quiz(questions, store)
 
 

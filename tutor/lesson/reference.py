@@ -2,45 +2,52 @@
 
 A printed figure agrees when the engine's value rounds to it at the printed precision
 (0.75136507 is eight decimals: agree within half of 1e-8). A figure that does not is
-tried against known variants of the computation (ways the update is often done
-differently from the stated algorithm); the first variant whose value rounds to the
-printed figure explains it.
+tried against known methods of computing it (ways the update is often done differently
+from the stated algorithm); the first method whose value rounds to the printed figure
+explains it. A figure after training whose run overflows has no value to compare: it is
+said to have diverged.
+
+Which ids a figure may name is checked when the worked update is built (check_figures),
+so every command accepts and rejects the same files.
 """
 
 from __future__ import annotations
 
+import difflib
+import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..engine.backprop import forward
 from ..engine.naming import neuron_names
-from ..engine.steps import Solution
+from ..engine.steps import Solution, Step
 from ..engine.training import Trainer
-from .exercise import Exercise, ExerciseError
+from .exercise import Exercise, ExerciseError, shown_name
 
 
 @dataclass(frozen=True)
-class Variant:
+class Method:
+    """A way of computing a printed figure other than the stated algorithm."""
     name: str
     sentence: str          # {n}: the iterations the figure is about
     changes: tuple = ()    # settings that differ: (("fresh_weights", True),)
     offset: int = 0        # iterations fewer (or more) than the figure claims
 
 
-VARIANTS = (
-    Variant("updated output weights in the backward pass",
+METHODS = (
+    Method("updated output weights in the backward pass",
             "The hidden deltas were taken through the output weights after their update "
             "(w5+ .. w8+ in the post) instead of the weights the forward pass used; the post "
             "itself says to use the old ones, so this figure does not follow from it.",
             (("fresh_weights", True),)),
-    Variant("error measured before the last update",
+    Method("error measured before the last update",
             "This is the error of the forward pass at the start of the last iteration, "
             "before that iteration's update: the error after {m} updates, not {n}.",
             offset=-1),
-    Variant("computed from rounded figures",
+    Method("computed from rounded figures",
             "The figure was worked out from earlier figures already rounded to nine decimals, "
             "as printed, and then rounded again; the exact value rounds differently."),
-    Variant("biases updated too",
+    Method("biases updated too",
             "The biases were updated along with the weights, which the exercise says not to do.",
             (("update_biases", True),)),
 )
@@ -51,33 +58,49 @@ class Comparison:
     id: str
     printed: str
     after_iterations: int
-    value: float                      # the engine's, by the stated algorithm
+    value: float                      # the engine's, by the stated algorithm (nan or inf: diverged)
     agrees: bool
-    variant: Variant | None = None
-    variant_value: float | None = None
-    note: str = ""
+    method: Method | None = None      # the method that explains a figure that does not agree
+    method_value: float | None = None
+
+    @property
+    def diverged(self) -> bool:
+        """The run overflowed before reaching the figure: there is no value to compare."""
+        return not math.isfinite(self.value)
 
     def explanation(self) -> str:
         if self.agrees:
             return ""
-        if self.variant is None:
-            return "No known variant of the computation produces this figure."
         n = self.after_iterations or 1
-        return self.variant.sentence.format(n=f"{n:,}", m=f"{n + self.variant.offset:,}")
+        if self.diverged:
+            return (f"The run diverged before {n:,} updates: the numbers overflowed, so the engine has "
+                    "no value to set beside this figure (a smaller learning rate avoids it).")
+        if self.method is None:
+            return "No known method of computing it produces this figure."
+        return self.method.sentence.format(n=f"{n:,}", m=f"{n + self.method.offset:,}")
 
     def as_dict(self) -> dict:
         d = {"id": self.id, "printed": self.printed, "after_iterations": self.after_iterations,
-             "value": self.value, "agrees": self.agrees}
+             "value": self.value if not self.diverged else None, "agrees": self.agrees}
+        if self.diverged:
+            d["diverged"] = True
         if not self.agrees:
-            d["explained_by"] = None if self.variant is None else {
-                "name": self.variant.name, "sentence": self.explanation(), "value": self.variant_value}
+            d["explained_by"] = None if self.method is None else {
+                "name": self.method.name, "sentence": self.explanation(), "value": self.method_value}
         return d
 
 
 def agrees(value: float | Decimal, printed: str) -> bool:
-    """Does `value` round (half away from zero) to `printed` at its number of digits?"""
+    """Does `value` round (half away from zero) to `printed` at its number of digits?
+    A value that overflowed (nan, inf) agrees with nothing; so does one too large to be
+    rounded to the printed digits within Decimal's precision."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
     target = Decimal(printed)
-    return Decimal(value).quantize(target, rounding=ROUND_HALF_UP) == target
+    try:
+        return Decimal(value).quantize(target, rounding=ROUND_HALF_UP) == target
+    except InvalidOperation:
+        return False
 
 
 ROUNDED = Decimal("1e-9")  # the post prints nine decimals
@@ -116,6 +139,32 @@ class _States:
         return self.cache[key]
 
 
+def trained_ids(ex: Exercise) -> list[str]:
+    """What a figure after training may name: E_total, an output (out_oK, or out_oK_sN with
+    several samples) or a parameter."""
+    outs = [f"out_{n}" + ("" if len(ex.X) == 1 else f"_s{s + 1}")
+            for s in range(len(ex.X)) for n in neuron_names(ex.network.sizes, ex.network.n_layers)]
+    return ["E_total", *outs, *ex.network.names]
+
+
+def check_figures(ex: Exercise, steps: dict[str, Step]) -> None:
+    """Every figure names a quantity the engine computes: a step of the update (by id or
+    alias, `steps`) or, after training, one of trained_ids. Raises ExerciseError."""
+    after = set(trained_ids(ex)) if any(f.after_iterations for f in ex.figures) else set()
+    for i, fig in enumerate(ex.figures):
+        known, what = (after, "E_total, an output or a parameter") if fig.after_iterations else (
+            steps, "a quantity of this update")
+        if fig.id not in known:
+            raise ExerciseError(shown_name(ex.path), f"reference.figures[{i}].id",
+                                f"{fig.id!r} is not {what}{suggest(fig.id, known)}")
+
+
+def suggest(word: str, known) -> str:
+    """" (did you mean net_h1 or net_h2?)": the nearest real ids, or nothing."""
+    near = difflib.get_close_matches(word, list(known), n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(near)}?)" if near else ""
+
+
 def _value_after(ex: Exercise, trainer: Trainer, fig_id: str) -> float | None:
     """E_total, out_oK (out_oK_sN with several samples) or a parameter, after training."""
     if fig_id == "E_total":
@@ -133,46 +182,43 @@ def _value_after(ex: Exercise, trainer: Trainer, fig_id: str) -> float | None:
 
 
 def compare(ex: Exercise, solution: Solution) -> list[Comparison]:
+    """Each printed figure beside the engine's value (ids checked by check_figures)."""
     states = _States(ex)
     result = []
-    for i, fig in enumerate(ex.figures):
-        key = f"reference.figures[{i}].id"
+    for fig in ex.figures:
         if fig.after_iterations == 0:
-            try:
-                value = solution.step(fig.id).value
-            except KeyError:
-                raise ExerciseError(str(ex.path), key, f"{fig.id!r} is not a quantity of this update") from None
+            value = solution.step(fig.id).value
             is_result = fig.id.endswith("+")
         else:
             value = _value_after(ex, states.after((), fig.after_iterations), fig.id)
-            if value is None:
-                raise ExerciseError(str(ex.path), key, f"{fig.id!r} is not E_total, an output or a parameter")
             is_result = True
-        c = Comparison(fig.id, fig.printed, fig.after_iterations, value, agrees(value, fig.printed), note=fig.note)
-        if not c.agrees and is_result:
-            c.variant, c.variant_value = _explain(ex, states, fig)
-        elif not c.agrees:
+        c = Comparison(fig.id, fig.printed, fig.after_iterations, value, agrees(value, fig.printed))
+        if c.agrees or c.diverged:
+            pass
+        elif is_result:
+            c.method, c.method_value = _explain(ex, states, fig)
+        else:
             rounded = _from_rounded(solution, fig.id)
             if rounded is not None and agrees(rounded, fig.printed):
-                c.variant = next(v for v in VARIANTS if v.name == "computed from rounded figures")
-                c.variant_value = float(rounded)
+                c.method = next(m for m in METHODS if m.name == "computed from rounded figures")
+                c.method_value = float(rounded)
         result.append(c)
     return result
 
 
-def _explain(ex: Exercise, states: _States, fig) -> tuple[Variant | None, float | None]:
-    """The first variant whose value rounds to the printed figure. A step-list result
+def _explain(ex: Exercise, states: _States, fig) -> tuple[Method | None, float | None]:
+    """The first method whose value rounds to the printed figure. A step-list result
     (w5+, E_total+) is the state after one iteration of a single-sample exercise."""
     n = fig.after_iterations or 1
-    for v in VARIANTS:
-        if v.name == "computed from rounded figures" or n + v.offset < 0:
+    for m in METHODS:
+        if m.name == "computed from rounded figures" or n + m.offset < 0:
             continue
-        trainer = states.after(v.changes, n + v.offset)
+        trainer = states.after(m.changes, n + m.offset)
         if fig.after_iterations == 0:
             fig_id = fig.id[:-1]
             value = trainer.error() if fig_id.startswith("E_total") else trainer.net.parameters().get(fig_id)
         else:
             value = _value_after(ex, trainer, fig.id)
         if value is not None and agrees(value, fig.printed):
-            return v, value
+            return m, value
     return None, None

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..engine.naming import neuron_names
-from ..engine.steps import Step, identifier, solve
+from ..engine.steps import Step, identifier
 from .answer import AnswerError, parse
 from .checking import Verdict, check
 from .describe import meaning
-from .exercise import Exercise, ExerciseError
+from .exercise import Exercise
 from .mistakes import Context
-from .reference import Comparison, compare
+from .reference import Comparison
 from .store import Event, Store
+from .worked import Worked, build
 
 
 @dataclass
@@ -65,58 +65,21 @@ def question_text(step: Step, ctx: Context) -> str:
     return f"{step.symbol} is {meaning(step, act)}."
 
 
-def known_values(ex: Exercise, solution) -> tuple[dict[str, float], dict[str, float]]:
-    """(given, exact): the values known before any step (parameters, eta, inputs,
-    targets), and those plus every step's exact value, all by id."""
-    given: dict[str, float] = dict(solution.parameters)
-    given["eta"] = ex.settings.learning_rate
-    ins = neuron_names(ex.network.sizes, 0)
-    outs = neuron_names(ex.network.sizes, ex.network.n_layers)
-    for n, (x, t) in enumerate(zip(ex.X, ex.T)):
-        sfx = "" if len(ex.X) == 1 else f"_s{n + 1}"
-        given.update({f"{name}{sfx}": float(v) for name, v in zip(ins, x)})
-        given.update({f"target_{name}{sfx}": float(v) for name, v in zip(outs, t)})
-    return given, {**given, **{s.id: s.value for s in solution.steps}}
-
-
-def asked_steps(ex: Exercise, solution) -> list[Step]:
-    """The steps the lesson asks ([lesson].ask, or all), in the order of the update."""
-    steps = solution.steps
-    by_key: dict[str, Step] = {}
-    for s in steps:
-        by_key[s.id] = s
-        for a in s.aliases:
-            by_key.setdefault(a, s)
-    ids = [s.id for s in steps] if ex.ask is None else resolve_ids(ex, ex.ask, by_key, "ask")
-    order = {s.id: i for i, s in enumerate(steps)}
-    return [by_key[i] for i in sorted(set(ids), key=order.__getitem__)]
-
-
-def resolve_ids(ex: Exercise, ids: list[str], by_key: dict[str, Step], key: str) -> list[str]:
-    out = []
-    for i, q in enumerate(ids):
-        if q not in by_key:
-            raise ExerciseError(str(ex.path), f"lesson.{key}[{i}]", f"{q!r} is not a step of this update")
-        out.append(by_key[q].id)
-    return out
-
-
 class Lesson:
-    def __init__(self, ex: Exercise, variant: str = "", store: Store | None = None):
-        self.ex = ex
+    def __init__(self, worked: Worked | Exercise, variant: str = "", store: Store | None = None):
+        """A lesson over a worked update (an Exercise is worked here, through build)."""
+        self.worked = worked if isinstance(worked, Worked) else build(worked)
+        self.ex = self.worked.ex
         self.variant = variant
         self.store = store
-        self.key = exercise_key(ex)
-        self.solution = solve(ex.network, ex.X, ex.T, ex.settings)
-        self.ctx = Context(ex, self.solution)
-        steps = self.solution.steps
-        by_key = {s.id: s for s in steps}
-        self.shown = set(resolve_ids(ex, ex.show, by_key, "show"))
-        self.records = [Record(s) for s in asked_steps(ex, self.solution)]
-        self.steps = steps
+        self.key = exercise_key(self.ex)
+        self.solution = self.worked.solution
+        self.ctx = self.worked.context
+        self.shown = self.worked.shown
+        self.records = [Record(s) for s in self.worked.asked]
+        self.steps = self.worked.steps
         self.index = 0
-        self.given, self.exact = known_values(ex, self.solution)
-        self._comparisons: list[Comparison] | None = None
+        self.given, self.exact = self.worked.given, self.worked.exact
         self.mistakes: dict[str, int] = {}  # mistake name -> how often it was met
 
     # --- where we are ---------------------------------------------------------------
@@ -238,9 +201,7 @@ class Lesson:
         return done
 
     def comparisons(self) -> list[Comparison]:
-        if self._comparisons is None:
-            self._comparisons = compare(self.ex, self.solution)
-        return self._comparisons
+        return self.worked.comparisons()
 
     def summary(self) -> Summary:
         return Summary(

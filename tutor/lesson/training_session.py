@@ -21,7 +21,8 @@ from ..engine.network import Network
 from ..engine.steps import Solution, solve
 from ..engine.training import Trainer
 from .exercise import Exercise
-from .reference import Comparison, compare
+from .reference import Comparison
+from .worked import build
 
 MAX_POINTS = 2000          # history points kept for the plot (halved by thinning when full)
 STUCK_AFTER = 2000         # iterations before a run can be called stuck
@@ -285,8 +286,7 @@ class TrainingSession:
         if not figures or not self.settings_as_in_file() or self.seed != self.ex.seed:
             return []
         if self._final is None:
-            sol = solve(self.ex.network, self.ex.X, self.ex.T, self.ex.settings)
-            self._final = compare(self.ex, sol)  # the same for every run of the exercise's own
+            self._final = build(self.ex).comparisons()  # the same for every run of the exercise's own
         return [c for c in self._final if c.after_iterations == self.iteration]
 
     # --- side by side and the error surface -----------------------------------------------------

@@ -18,11 +18,10 @@ from dataclasses import replace
 import numpy as np
 
 from ..engine.network import Network
-from ..engine.steps import solve
 from .checking import UPDATE_RELATIVE, close
 from .exercise import Exercise, ExerciseError
-from .mistakes import Context, candidates
-from .session import asked_steps, known_values
+from .mistakes import candidates
+from .worked import Worked, build
 
 VERSION = "bptutor-variant-1"   # part of every hash: changing it would change every variant
 MAX_DRAWS = 200
@@ -70,14 +69,13 @@ def draw(ex: Exercise, name: str, draw_no: int = 0) -> Exercise:
                    random_start=False, figures=[])
 
 
-def collisions(ex: Exercise) -> list[str]:
+def collisions(worked: Worked | Exercise) -> list[str]:
     """Steps where a known mistake cannot be told from the right answer, or two mistakes
-    from each other: a sentence for each."""
-    sol = solve(ex.network, ex.X, ex.T, ex.settings)
-    ctx = Context(ex, sol)
-    _, exact = known_values(ex, sol)
+    from each other: a sentence for each (an Exercise is worked first)."""
+    worked = worked if isinstance(worked, Worked) else build(worked)
+    ctx, exact = worked.context, worked.exact
     found = []
-    for step in asked_steps(ex, sol):
+    for step in worked.asked:
         values = [(m, v) for m, v, _ in candidates(step, exact.__getitem__, ctx) if not m.subtle]
         base = exact[step.depends[0]] if step.kind == "update" else 0.0
         for m, v in values:
@@ -99,18 +97,27 @@ def _same(step, base: float, a: float, b: float) -> bool:
     return close(a, b)
 
 
-def variant(ex: Exercise, name: str) -> Exercise:
-    """Variant `name` of the exercise, drawn again until no mistake collides."""
+def variant_worked(ex: Exercise, name: str) -> Worked:
+    """The worked update of variant `name` of the exercise (its own numbers when the name
+    is empty), drawn again until no mistake collides. The exercise itself is worked first,
+    so a wrong file is named as such whichever variant is asked for."""
+    worked = build(ex)
     if not name:
-        return ex
+        return worked
     for k in range(MAX_DRAWS):
         candidate = draw(ex, name, k)
         values = np.concatenate([candidate.network.theta, candidate.X.ravel(), candidate.T.ravel()])
         if not np.all(np.isfinite(values)):
             continue
-        if not collisions(candidate):
-            return candidate
+        worked = build(candidate)
+        if not collisions(worked):
+            return worked
     raise ExerciseError(str(ex.path), "variants", f"no variant without colliding mistakes in {MAX_DRAWS} draws")
+
+
+def variant(ex: Exercise, name: str) -> Exercise:
+    """Variant `name` of the exercise (its numbers; see variant_worked)."""
+    return variant_worked(ex, name).ex
 
 
 def seed_name(seed: int) -> str:

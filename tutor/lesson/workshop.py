@@ -16,13 +16,12 @@ import json
 import time
 from dataclasses import dataclass
 
-from ..engine.steps import solve
 from .catalog import bundled
-from .exercise import Exercise, ExerciseError, load
+from .exercise import Exercise, ExerciseError
+from .opening import open_lesson
 from .quiz import QUIZ_PREFIX
-from .session import Lesson, asked_steps
 from .store import Store
-from .variants import variant
+from .variants import variant_worked
 
 CODE_VERSION = "bptutor-code-1"
 
@@ -59,16 +58,17 @@ def verify(code: str, variant_name: str, exercises: list[str] | None = None) -> 
 
 
 # --- answer keys ---------------------------------------------------------------------------------
-def _key_rows(ex: Exercise):
-    sol = solve(ex.network, ex.X, ex.T, ex.settings)
-    return sol, [(s.id, s.formula, s.numbers, f"{s.value:.9g}") for s in asked_steps(ex, sol)]
+def _key(base: Exercise, name: str):
+    """(exercise, solution, rows) of variant `name`: a row per asked step."""
+    worked = variant_worked(base, name)
+    rows = [(s.id, s.formula, s.numbers, f"{s.value:.9g}") for s in worked.asked]
+    return worked.ex, worked.solution, rows
 
 
 def key_markdown(base: Exercise, variants: list[str]) -> str:
     out = []
     for name in variants:
-        ex = variant(base, name)
-        sol, rows = _key_rows(ex)
+        ex, sol, rows = _key(base, name)
         out += [f"# {ex.title}: answer key" + (f", variant {name}" if name else ""), ""]
         out.append("Parameters: " + ", ".join(f"{k} = {v:g}" for k, v in sol.parameters.items()) +
                    f"; learning rate {ex.settings.learning_rate:g}.")
@@ -88,8 +88,7 @@ def key_html(base: Exercise, variants: list[str]) -> str:
              "code{font-size:95%} section{page-break-after:always} @media print{body{margin:0}}",
              "</style></head><body>"]
     for name in variants:
-        ex = variant(base, name)
-        sol, rows = _key_rows(ex)
+        ex, sol, rows = _key(base, name)
         parts.append(f"<section><h1>{e(ex.title)}: answer key{e(', variant ' + name) if name else ''}</h1>")
         parts.append("<p>Parameters: " + e(", ".join(f"{k} = {v:g}" for k, v in sol.parameters.items())) +
                      f"; learning rate {ex.settings.learning_rate:g}.</p>")
@@ -123,15 +122,6 @@ def report_text(store: Store, fmt: str) -> str:
     return buf.getvalue()
 
 
-def open_lesson(exercise: str, variant_name: str, store: Store | None) -> Lesson:
-    """A lesson as the store left it."""
-    ex = variant(load(exercise), variant_name)
-    lesson = Lesson(ex, variant_name, store)
-    if store is not None:
-        lesson.resume(store.events(lesson.key, variant_name))
-    return lesson
-
-
 def progress_lines(store: Store) -> list[str]:
     lines = []
     quiz = [r for r in store.rows() if r["variant"].startswith(QUIZ_PREFIX) and r["verdict"] != "invalid"]
@@ -140,7 +130,7 @@ def progress_lines(store: Store) -> list[str]:
             continue  # quiz answers are single steps, not a lesson to replay
         who = f"variant {variant_name!r}" if variant_name else "own numbers"
         try:
-            lesson = open_lesson(exercise, variant_name, store)
+            lesson = open_lesson(exercise, variant_name, store).lesson
         except ExerciseError as e:
             lines.append(f"{exercise} ({who}): cannot be opened now: {e.problem}")
             continue

@@ -14,6 +14,7 @@ from .home import HomeScreen
 if TYPE_CHECKING:
     from ..lesson.exercise import Exercise
     from ..lesson.session import Lesson
+    from ..lesson.worked import Worked
 
 # The lesson screens and the NumPy engine under them are imported when a lesson opens,
 # so that the home screen comes up as fast as a bare Textual app.
@@ -24,10 +25,10 @@ class BPTutorApp(App):
     TITLE = "bptutor"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, exercise: "Exercise | None" = None, train: bool = False, variant: str = "",
+    def __init__(self, exercise: "Exercise | Worked | None" = None, train: bool = False, variant: str = "",
                  quiz: "tuple[int, list[str] | None] | None" = None):
         super().__init__()
-        self.exercise = exercise
+        self.exercise = exercise  # the lesson's numbers as they are (a variant already drawn)
         self.quiz_request = quiz  # `bptutor quiz`: (questions, exercises or None for all)
         self.variant = variant
         self.train_first = train  # `bptutor train EXERCISE` on a terminal
@@ -61,57 +62,44 @@ class BPTutorApp(App):
         last = self.store.last()
         if last is None:
             return  # a new learner: the home screen, without loading the engine
-        from ..lesson.exercise import ExerciseError, load
-        from ..lesson.variants import variant as draw_variant
-
         exercise, variant = last
-        try:
-            ex = draw_variant(load(exercise), variant)
-        except ExerciseError:
-            return  # the file has gone: the home screen it is
-        self._start(ex, variant, only_unfinished=True)
+        self._start(exercise, variant, only_unfinished=True, quiet=True)
 
-    def _start(self, ex: "Exercise", variant: str = "", only_unfinished: bool = False) -> None:
+    def _start(self, source: "str | Exercise | Worked", variant: str = "", only_unfinished: bool = False,
+               quiet: bool = False) -> None:
+        """Open a lesson (lesson.opening decides: fresh, resumed, or finished before).
+        A wrong file is said in a message and nothing opens; `quiet`: not even that (the
+        lesson reopened at start-up whose file has gone: the home screen it is)."""
         from ..lesson.exercise import ExerciseError
-        from ..lesson.session import Lesson, exercise_key
+        from ..lesson.opening import open_lesson, start_again
         from .lesson_screen import LessonScreen
 
-        key = (exercise_key(ex), variant)
-        lesson = self.lessons.get(key)
-        if lesson is None or lesson.finished:
-            try:
-                lesson = Lesson(ex, variant, self.store)
-            except ExerciseError as e:
-                self.notify(str(e), severity="error", timeout=10)
+        try:
+            opening = open_lesson(source, variant, self.store, kept=self.lessons)
+        except ExerciseError as e:
+            if not quiet:
+                self.notify(str(e), title="This lesson cannot be opened", severity="error", timeout=10)
+            return
+        lesson = opening.lesson
+        if opening.finished:  # done before: start it afresh (the old answers stay in the store)
+            if only_unfinished:
                 return
-            lesson.resume(self.store.events(*key))
-            if lesson.finished:  # done before: start it afresh (the old answers stay in the store)
-                if only_unfinished:
-                    return
-                self.store.start(*key)
-                lesson = Lesson(ex, variant, self.store)
-            self.lessons[key] = lesson
+            lesson = start_again(opening, kept=self.lessons)
         self.push_screen(LessonScreen(lesson))
 
     def open_lesson(self, name: str) -> None:
-        from ..lesson.exercise import ExerciseError, load
+        self._start(name)
 
-        try:
-            ex = load(name)
-        except ExerciseError as e:
-            self.notify(str(e), severity="error", timeout=10)
-            return
-        self._start(ex)
-
-    def open_training(self, which: "str | Exercise") -> None:
-        from ..lesson.exercise import ExerciseError, load
+    def open_training(self, which: "str | Exercise | Worked") -> None:
+        from ..lesson.exercise import ExerciseError
+        from ..lesson.opening import worked_for
         from ..lesson.training_session import TrainingSession
         from .training_screen import TrainingScreen
 
         try:
-            ex = load(which) if isinstance(which, str) else which
+            ex = worked_for(which).ex  # checked as a lesson is: the same files are refused
         except ExerciseError as e:
-            self.notify(str(e), severity="error", timeout=10)
+            self.notify(str(e), title="This exercise cannot be trained", severity="error", timeout=10)
             return
         self.push_screen(TrainingScreen(TrainingSession(ex)))
 

@@ -110,7 +110,7 @@ class TrainingScreen(Screen):
         if snap.status == "done":
             for c in self.session.final_comparisons():
                 verdict = "agrees" if c.agrees else (
-                    f"differs; the printed figure comes from: {c.variant.name}" if c.variant else "differs")
+                    f"differs; the printed figure comes from: {c.method.name}" if c.method else "differs")
                 text.append(f"\n  {c.id}: printed {c.printed}, ours {c.value:.9g}, {verdict}")
         msg.update(text)
 

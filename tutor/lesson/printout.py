@@ -1,4 +1,5 @@
 """What `bptutor solve` and `bptutor train` print: plain text tables and JSON objects.
+(`bptutor report`, the stored answers, is workshop.report_text.)
 
 Values show ten significant digits, so every nine-digit figure of the post can be
 checked against them.
@@ -85,10 +86,11 @@ def compare_text(ex: Exercise, comparisons: list[Comparison]) -> list[str]:
     for c in comparisons:
         where = f" after {c.after_iterations:,} updates" if c.after_iterations else ""
         mark = "✓ agrees " if c.agrees else "✗ differs"
-        lines.append(f"  {mark}  {c.id.ljust(width)} printed {c.printed:<14} engine {value(c.value)}{where}")
+        engine = "diverged" if c.diverged else value(c.value)
+        lines.append(f"  {mark}  {c.id.ljust(width)} printed {c.printed:<14} engine {engine}{where}")
         if not c.agrees:
-            if c.variant is not None:
-                lines.append(f"      {c.variant.name} gives {value(c.variant_value)}: {c.explanation()}")
+            if c.method is not None:
+                lines.append(f"      {c.method.name} gives {value(c.method_value)}: {c.explanation()}")
             else:
                 lines.append(f"      {c.explanation()}")
     return lines
