@@ -59,3 +59,72 @@ def test_everything_else_is_a_sentence(text, says):
         parse(text, NAMES, pending={"out_o2": "out_o2"})
     message = str(info.value)
     assert says in message and message.endswith(".") and "\n" not in message
+
+
+class TestNoAnswerCrashes:
+    """Issue 9: answers that crashed the lesson or the checker get one sentence."""
+
+    @pytest.mark.parametrize("text", ["max(5)", "max(w5)", "max()"])
+    def test_max_of_one_number(self, text):
+        """max with fewer than two numbers is a sentence, not a KeyError."""
+        with pytest.raises(AnswerError, match="max takes two or more numbers"):
+            parse(text, NAMES)
+
+    @pytest.mark.parametrize("text", ["0e400", "0.0e309", "-0E999"])
+    def test_zero_with_a_huge_exponent_is_zero(self, text):
+        """A zero's exponent does not overflow the digit count the checker uses."""
+        a = parse(text, NAMES)
+        assert a.value == 0.0 and 10.0 ** (-a.decimals) >= 0
+
+    def test_a_huge_integer_inside_an_expression(self):
+        """An integer of 309 digits inside an expression overflows a float: a sentence."""
+        with pytest.raises(AnswerError, match="too large"):
+            parse("1" + "0" * 190 + "**2+1", NAMES)
+
+
+IDS = {"dE_total_dw5": "dE_total/dw5", "dout_o1_dnet_o1": "dout_o1/dnet_o1", "w5_new": "w5+",
+       "E_total_new": "E_total+", "delta_o1": "delta_o1", "dE_o1_dnet_o1": "dE_o1/dnet_o1"}
+SPELLED = {**NAMES, "dE_total_dw5": 0.08, "dout_o1_dnet_o1": 0.2, "w5_new": 0.36, "E_total_new": 0.29,
+           "delta_o1": 0.14, "dE_o1_dnet_o1": 0.14}
+
+
+class TestOneSpelling:
+    """Issue 10 §3: a learner types what the screen shows, and every spelling works."""
+
+    @pytest.mark.parametrize("text, value", [
+        ("dE_total/dw5", 0.08), ("dE_total_dw5", 0.08), ("∂E_total/∂w5", 0.08), ("dE_total / dw5", 0.08),
+        ("w5 - η*dE_total/dw5", 0.4 - 0.5 * 0.08), ("dout_o1/dnet_o1*2", 0.4), ("w5+", 0.36), ("w5⁺", 0.36),
+        ("w5_new", 0.36), ("w5+ - 0.06", 0.30), ("w5+w5", 0.8), ("(w5+)*2", 0.72), ("E_total+", 0.29),
+        ("δ_o1", 0.14), ("δo1", 0.14), ("dE_o1/dnet_o1", 0.14), ("½*w5", 0.2), ("−w5", -0.4), ("１.５", 1.5),
+        ("w5/i1", 8.0), ("out_h1²", 0.593269992 ** 2),
+    ])
+    def test_every_spelling_of_a_name(self, text, value):
+        """The forms with / and +, the symbols ∂ δ η ⁺ ½, Unicode minus and full width all read."""
+        assert parse(text, SPELLED, ids=IDS).value == pytest.approx(value, rel=1e-12)
+
+    def test_the_name_repeated_before_the_value(self):
+        """`E_o2 = 0.0235` is read as 0.0235 when E_o2 is the step's quantity."""
+        a = parse("E_o2 = 0.0235", NAMES, {"E_o2": ""}, asking="E_o2")
+        assert a.value == 0.0235 and a.literal and a.decimals == 4
+
+    def test_another_name_before_the_value(self):
+        """`w5 = 0.3` while the step asks for E_o2: a sentence that says which is asked."""
+        with pytest.raises(AnswerError, match="w5 is another quantity: this step asks for E_o2"):
+            parse("w5 = 0.3", NAMES, {"E_o2": ""}, asking="E_o2")
+
+    @pytest.mark.parametrize("text", ["dE_total_dw5", "dE_total/dw5", "∂E_total/∂w5"])
+    def test_the_steps_own_quantity(self, text):
+        """Naming the quantity the step asks for says so, in any spelling."""
+        with pytest.raises(AnswerError, match=r"dE_total/dw5 is the quantity this step asks for"):
+            parse(text, NAMES, {"dE_total_dw5": "it is asked at step 15"}, ids=IDS, asking="dE_total_dw5")
+
+    def test_a_name_known_later_says_when(self):
+        """A quantity not known yet says at which step it comes, in the spelling shown."""
+        with pytest.raises(AnswerError, match=r"E_total\+ is not known yet: it is asked at step 32\."):
+            parse("E_total+ - 0.1", NAMES, {"E_total_new": "it is asked at step 32"}, ids=IDS)
+
+    @pytest.mark.parametrize("text, suggestion", [("outh1", "out_h1"), ("out_h1_", "out_h1"), ("w55", "w5")])
+    def test_a_name_close_to_a_known_one_is_suggested(self, text, suggestion):
+        """A near miss gets "did you mean"."""
+        with pytest.raises(AnswerError, match=f"did you mean {suggestion}\\?"):
+            parse(text, NAMES)

@@ -92,15 +92,82 @@ def test_hidden_gradient_with_updated_output_weights(lesson):
     assert lesson.submit("0.1498176").mistake.name == "already-updated weights used on the way back"
 
 
-def test_follow_through_on_a_rounded_earlier_answer(lesson):
-    go_to(lesson, "out_h1")
-    assert lesson.submit("0.59").status == "right"
-    go_to(lesson, "net_o1")
-    # done right with the learner's own out_h1 = 0.59: 0.4*0.59 + 0.45*out_h2 + 0.6
-    v = lesson.submit("1.10459")
-    assert v.status == "follow_through" and v.upstream == ["out_h1"]
-    assert "out_h1" in v.message and "0.593269992" in v.message
-    assert lesson.current.step.id == "out_o1"
+class TestFeedbackNeverContradictsItself:
+    """Issue 10 §2: an answer accepted as right stays right; a mistake is named only when
+    the digits typed single it out; the words fit what was typed."""
+
+    def test_a_step_worked_from_a_rounded_right_answer_is_right_with_a_gentle_note(self, lesson):
+        """0.59 for out_h1 is right; net_o1 worked from 0.59 is right too: carry more digits, never "off"."""
+        go_to(lesson, "out_h1")
+        assert lesson.submit("0.59").status == "right"
+        go_to(lesson, "net_o1")
+        v = lesson.submit("1.10459")   # 0.4*0.59 + 0.45*out_h2 + 0.6
+        assert v.status == "right" and v.upstream == ["out_h1"]
+        assert "carry more digits" in v.message and "off" not in v.message
+        assert lesson.current.step.id == "out_o1"
+
+    def test_names_stand_for_the_exact_value_of_a_right_answer(self, lesson):
+        """After 0.59 for out_h1, the formula typed with names is plainly right, no note at all."""
+        go_to(lesson, "out_h1")
+        lesson.submit("0.59")
+        go_to(lesson, "net_o1")
+        v = lesson.submit("w5*out_h1 + w6*out_h2 + b2")
+        assert v.status == "right" and v.message == "Right."
+
+    def test_no_later_step_says_a_right_answer_was_off(self, lesson):
+        """A learner working by hand, each step from their own answers rounded to 3 digits:
+        every step is right and no verdict calls an earlier answer off."""
+        from tutor.engine.steps import identifier
+        from tutor.lesson.answer import parse
+
+        mine = {identifier(k): v for k, v in lesson.exact.items()}
+        while not lesson.finished:
+            step = lesson.current.step
+            value = step.value if step.kind == "error_after" else parse(step.expression, mine).value
+            v = lesson.submit(f"{value:.3g}")
+            if not v.credited:
+                v = lesson.submit(repr(step.value))
+            mine[step.name] = float(f"{value:.3g}") if v.credited else step.value
+            assert "off" not in v.message, (step.id, v.message)
+
+    @pytest.mark.parametrize("step_id, answer", [
+        ("out_o1", "0.7"),            # sigmoid twice gives 0.68, but 0.751 cut short is 0.7 too
+        ("dE_o1/dout_h1", "0.05"),    # the updated w5 gives 0.0497, but 0.0554 cut short is 0.05
+        ("E_total", "１"),             # full-width 1: forgetting the 1/2 gives 0.597, one digit shows nothing
+    ])
+    def test_a_mistake_is_not_named_from_too_few_digits(self, lesson, step_id, answer):
+        """Too few digits to tell a slip from the right value: "give more digits", no slip named."""
+        go_to(lesson, step_id)
+        v = lesson.submit(answer)
+        assert v.mistake is None and v.status in ("wrong", "more_digits")
+        assert "more digits" in v.message
+
+    def test_a_mistake_is_named_when_its_digits_single_it_out(self, lesson):
+        """0.68 for out_o1: only squashing twice (0.6795) gives it; the right 0.7514 neither rounds nor cuts to it."""
+        go_to(lesson, "out_o1")
+        assert lesson.submit("0.68").mistake.name == "logistic function applied twice"
+
+    def test_the_explanation_fits_what_was_typed(self, lesson):
+        """net_o1*(1-net_o1) after a rounded net_o1: the slip is named, with no note about out_o1."""
+        go_to(lesson, "net_o1")
+        lesson.submit("1.1")
+        go_to(lesson, "dout_o1/dnet_o1")
+        v = lesson.submit("net_o1*(1-net_o1)")
+        assert v.mistake.name == "derivative taken on net instead of out"
+        assert "Worked" not in v.message and "your value" not in v.message
+
+    def test_a_cut_short_answer_asks_for_more_digits(self, lesson):
+        """E_o2 = 0.0235 (0.02356 cut short) is read as the value and gets "give more digits", not "wrong"."""
+        go_to(lesson, "E_o2")
+        v = lesson.submit("E_o2 = 0.0235")
+        assert v.status == "more_digits" and "cut short" in v.message
+
+    def test_both_not_all_2(self, lesson):
+        """Two neurons are "both", never "all 2 neurons"."""
+        go_to(lesson, "dE_total/dout_h1")
+        v = lesson.submit("dE_o1/dout_h1")
+        assert v.mistake.name == "only one output's contribution"
+        assert "both neurons" in v.message and "all 2" not in v.message
 
 
 def test_garbage_and_hostile_input_get_a_sentence(lesson):

@@ -26,7 +26,7 @@ def act(lesson, action):
 
 
 def state(lesson):
-    return (lesson.index, [(r.attempts, r.hints, r.done, r.own) for r in lesson.records], dict(lesson.mistakes))
+    return (lesson.index, [(r.attempts, r.hints, r.done, r.typed) for r in lesson.records], dict(lesson.mistakes))
 
 
 @pytest.mark.parametrize("k", range(len(SCRIPT) + 1))

@@ -81,15 +81,34 @@ async def test_mistakes_are_explained_on_screen(mazur_app, to, text, name):
         assert current(mazur_app) == to
 
 
-async def test_follow_through_on_screen(mazur_app):
+async def test_a_step_worked_from_a_rounded_answer_on_screen(mazur_app):
+    """0.59 for out_h1 was right, so net_o1 worked from it is right: a gentle note, no doubled words."""
     async with mazur_app.run_test(size=(80, 24)) as pilot:
         await answer(pilot, "0.3775")
         await answer(pilot, "0.59")
         await answer(pilot, "0.3925")
         await answer(pilot, "0.596884378")
         await answer(pilot, "1.10459")
-        assert feedback(mazur_app).startswith("≈ Right method.") and "out_h1" in feedback(mazur_app)
+        said = feedback(mazur_app)
+        assert said.startswith("✓ Right.") and "out_h1 = 0.59" in said and "carry more digits" in said
+        assert said.count("Right") == 1 and "off" not in said
         assert current(mazur_app) == "out_o1"
+
+
+@pytest.mark.parametrize("step_id, text, mark", [
+    ("out_h1", "0.6", "… More digits."), ("E_o2", "0.0235", "… More digits."), ("out_o1", "0.7", "✗ Not yet."),
+    ("net_h1", "0.0275", "✗ Not yet."), ("net_h1", "hello", "! Not readable."),
+])
+async def test_no_doubled_words_in_feedback(mazur_app, step_id, text, mark):
+    """The mark's word is said once: never "More digits. Give more digits" or "Right method. Right method"."""
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        while current(mazur_app) != step_id:
+            await answer(pilot, repr(mazur_app.screen.lesson.current.step.value))
+        await answer(pilot, text)
+        said = feedback(mazur_app)
+        assert said.startswith(mark)
+        for word in ("more digits", "right method", "not yet", "not this", "not readable"):
+            assert said.lower().count(word) <= 1, said
 
 
 async def test_too_few_digits_garbage_and_hostile_input(mazur_app):

@@ -4,13 +4,21 @@ Our own evaluator over `ast.parse(mode="eval")` with an allow-list: numbers,
 + - * / ** ^ and brackets, exp log ln sqrt tanh max, e and pi, and the names it is given.
 Nothing is ever passed to eval, exec or compile. Every failure is an AnswerError whose
 text is one sentence for the learner.
+
+A learner types what they read, so a quantity has every spelling the tutor shows:
+`dE_total/dw5`, `∂E_total/∂w5` and `dE_total_dw5`; `w5+`, `w5⁺` and `w5_new`; `δ_o1` and
+`delta_o1`; `η` for eta, `½`, a Unicode minus, full-width digits. A `/` between two parts
+of one known name is that name (longest match first), anywhere else it divides.
 """
 
 from __future__ import annotations
 
 import ast
+import difflib
+import functools
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -39,23 +47,73 @@ class Answer:
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# symbols a learner copies from the screen or a textbook, before NFKC folds the rest
+# (full-width digits, ⁺); ½ and ² must go first, NFKC would make them 1⁄2 and 2
+_SYMBOLS = (("½", "(1/2)"), ("²", "^2"), ("³", "^3"))
+_CHARACTERS = (("−", "-"), ("–", "-"), ("×", "*"), ("·", "*"), ("÷", "/"), ("⁄", "/"), ("∂", "d"),
+               ("η", "eta"), ("δ_", "delta_"), ("δ", "delta_"))
 
 
 def normalise(text: str) -> str:
     text = text.strip()
-    text = text.replace("−", "-").replace("×", "*").replace("·", "*").replace("÷", "/")
+    for a, b in _SYMBOLS:
+        text = text.replace(a, b)
+    text = unicodedata.normalize("NFKC", text)
+    for a, b in _CHARACTERS:
+        text = text.replace(a, b)
     if re.fullmatch(r"[+-]?\d+,\d+", text):  # 0,3775: a decimal comma
         text = text.replace(",", ".")
     return text
 
 
-def parse(text: str, names: Mapping[str, float], pending: Mapping[str, str] | None = None) -> Answer:
-    """The value of an answer. `names`: what can be used (w5, i1, out_h1...); `pending`:
-    names of quantities that exist but are not known yet, with the step they come from."""
+@functools.lru_cache(maxsize=64)
+def _spelled(ids: tuple[tuple[str, str], ...]) -> tuple[re.Pattern | None, list[str]]:
+    """One pattern for the spellings with / or + of the quantities in `ids` (identifier,
+    id as shown), longest first, so that dE_total/dw5 is one name and not a division;
+    and the identifier each alternative stands for."""
+    parts, idents = [], []
+    for ident, shown in sorted(ids, key=lambda kv: -len(kv[1])):
+        if shown == ident:
+            continue
+        if shown.endswith("+"):
+            # w5+ is the name when nothing follows that could be added: w5+w6 is a sum
+            body = re.escape(shown[:-1]) + r"\+(?=\s*(?:$|[)*/^=,])|\s+[-+]\s)"
+        else:
+            body = r"\s*/\s*".join(re.escape(p) for p in shown.split("/"))
+        parts.append(f"(?P<q{len(parts)}>{body})")
+        idents.append(ident)
+    if not parts:
+        return None, idents
+    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])"), idents
+
+
+def _respell(text: str, ids: Mapping[str, str]) -> str:
+    pattern, idents = _spelled(tuple(sorted(ids.items())))
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: idents[int(m.lastgroup[1:])], text)
+
+
+def parse(text: str, names: Mapping[str, float], pending: Mapping[str, str] | None = None, *,
+          ids: Mapping[str, str] | None = None, asking: str | tuple[str, ...] = ()) -> Answer:
+    """The value of an answer.
+
+    names:   identifier -> value, what can be used (w5, i1, out_h1, dE_total_dw5...)
+    pending: identifier -> when it will be known ("it is asked at step 15"), for quantities
+             that exist but are not known yet
+    ids:     identifier -> the id as the screen shows it (dE_total/dw5, w5+), for spellings
+             and for messages
+    asking:  the identifier(s) of the quantity the step asks for: `E_o2 = 0.0235` is read
+             as 0.0235, and the name alone is not an answer
+    """
+    asking = (asking,) if isinstance(asking, str) else tuple(asking)
     if len(text) > MAX_LENGTH:
         raise AnswerError(f"That answer is too long ({len(text):,} characters); "
                           "a number or a short expression is enough.")
-    text = normalise(text)
+    ids = ids or {}
+    text = _respell(normalise(text), ids)
+    pending = pending or {}
+    text = _value_after_own_name(text, asking, names, pending, ids)
     if not text:
         raise AnswerError("Type a number or an expression, then press Enter.")
     if _NUMBER.match(text):
@@ -66,7 +124,9 @@ def parse(text: str, names: Mapping[str, float], pending: Mapping[str, str] | No
         digits = mantissa.replace(".", "").lstrip("0") or "0"
         decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
         exponent = int(text.lower().split("e")[1]) if "e" in text.lower() else 0
-        return Answer(text, value, True, decimals - exponent, len(digits))
+        # the place of the last digit typed; a zero's exponent says nothing more (0e400),
+        # and 10.0 ** 309 would overflow
+        return Answer(text, value, True, max(decimals - exponent, -300), len(digits))
     try:
         tree = ast.parse(text.replace("^", "**"), mode="eval")
     except SyntaxError as e:
@@ -76,13 +136,28 @@ def parse(text: str, names: Mapping[str, float], pending: Mapping[str, str] | No
         raise AnswerError("I could not read that as a number or an expression.") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise AnswerError("That expression is too long; a number or a short expression is enough.")
-    value = _Evaluator(names, pending or {}).eval(tree.body)
+    value = _Evaluator(names, pending, ids, asking).eval(tree.body)
     return Answer(text, value, False, None, None)
 
 
+def _value_after_own_name(text: str, asking: tuple[str, ...], names, pending, ids) -> str:
+    """`E_o2 = 0.0235`: the name repeated before the value is read as the value."""
+    m = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*=(?!=)\s*(.*)", text, re.S)
+    if m is None:
+        return text
+    name, rest = m.groups()
+    if name in asking:
+        return rest.strip()
+    if asking and (name in names or name in pending):
+        raise AnswerError(f"{ids.get(name, name)} is another quantity: this step asks for "
+                          f"{ids.get(asking[0], asking[0])}, so give its value alone.")
+    return text
+
+
 class _Evaluator:
-    def __init__(self, names: Mapping[str, float], pending: Mapping[str, str]):
-        self.names, self.pending = names, pending
+    def __init__(self, names: Mapping[str, float], pending: Mapping[str, str],
+                 ids: Mapping[str, str] | None = None, asking: tuple[str, ...] = ()):
+        self.names, self.pending, self.ids, self.asking = names, pending, ids or {}, asking
 
     def eval(self, node: ast.AST) -> float:
         value = self._eval(node)
@@ -94,7 +169,10 @@ class _Evaluator:
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 raise AnswerError(f"Only numbers and names can be used here: {SYNTAX}.")
-            return float(node.value)
+            try:
+                return float(node.value)
+            except OverflowError:  # an integer of 309 digits or more
+                raise AnswerError("That number is too large to be an answer here.") from None
         if isinstance(node, ast.Name):
             return self._name(node.id)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
@@ -120,18 +198,27 @@ class _Evaluator:
         return {ast.Gt: a > b, ast.GtE: a >= b, ast.Lt: a < b, ast.LtE: a <= b}[type(node.ops[0])]
 
     def _name(self, name: str) -> float:
+        shown = self.ids.get(name, name)
+        if name in self.asking:
+            raise AnswerError(f"{shown} is the quantity this step asks for: work it out from the values "
+                              "it is made from.")
         if name in self.names:
             return float(self.names[name])
         if name in CONSTANTS:
             return CONSTANTS[name]
         if name in self.pending:
-            raise AnswerError(f"{name} is not known yet: it is worked out at a later step.")
+            raise AnswerError(f"{shown} is not known yet: {self.pending[name] or 'it is worked out at a later step'}.")
         if name in FUNCTIONS or name == "max":
             raise AnswerError(f"{name} is a function: write it with brackets, as in {name}(0.5).")
+        close = difflib.get_close_matches(name, [*self.names, *self.pending, *CONSTANTS], n=1, cutoff=0.75)
+        if close:
+            raise AnswerError(f"I do not know the name {name[:30]!r}; did you mean {self.ids.get(close[0], close[0])}?")
         raise AnswerError(f"I do not know the name {name[:30]!r}; you can use {SYNTAX}.")
 
     def _call(self, name: str, args: list[float]) -> float:
-        if name == "max" and len(args) >= 2:
+        if name == "max":
+            if len(args) < 2:
+                raise AnswerError("max takes two or more numbers, as in max(0, net_h1).")
             return max(args)
         if len(args) != 1:
             raise AnswerError(f"{name} takes one number, as in {name}(0.5).")

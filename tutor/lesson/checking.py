@@ -7,16 +7,23 @@
   pass wrong methods.
 - Too few digits to tell the right answer from a known mistake: "give more digits"; enough
   digits to tell them apart, matching the mistake and not the right value: that mistake.
+  A mistake is named from a rounded answer only when its digits single it out: one
+  candidate rounds to it, the right value neither rounds nor truncates to it, and it has
+  at least two significant digits (0.7 for out_o1 = 0.751 could be a truncation).
 - A wrong answer is compared with the known mistakes, first on the exact upstream
   values, then (follow-through) with the step done right on the learner's own earlier
-  values, then with the mistakes on the learner's values.
+  answers as typed, then with the mistakes on those.
+- An answer accepted as right is right (a lesson credits nothing else): names in
+  expressions stand for its exact value, and a later step worked from its rounded digits
+  is right too, with a gentle note to carry more digits, never "your value was off".
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Mapping
+from enum import StrEnum
+from typing import Callable, Mapping
 
 from ..engine.steps import Step, identifier
 from .answer import Answer, AnswerError, parse
@@ -27,16 +34,33 @@ UPDATE_RELATIVE = 1e-2
 FLOOR = 1e-9
 
 
-@dataclass
-class Verdict:
-    status: str                 # right | follow_through | more_digits | mistake | wrong
-    message: str
-    mistake: Mistake | None = None
-    upstream: list[str] = field(default_factory=list)  # earlier steps a follow-through rests on
+class Status(StrEnum):
+    """What became of an answer; the value is what the store keeps (readable in the DB)."""
+    RIGHT = "right"                    # also: right on the learner's own rounded earlier answers
+    MORE_DIGITS = "more_digits"        # could be right: too few digits to tell
+    MISTAKE = "mistake"                # a known mistake, named
+    WRONG = "wrong"
+    INVALID = "invalid"                # not readable: not an attempt
+    REVEALED = "revealed"              # the answer was shown after the hints
 
     @property
     def credited(self) -> bool:
-        return self.status in ("right", "follow_through")
+        return self is Status.RIGHT
+
+
+@dataclass
+class Verdict:
+    status: Status
+    message: str
+    mistake: Mistake | None = None
+    upstream: list[str] = field(default_factory=list)  # earlier answers whose own digits it rests on
+
+    def __post_init__(self) -> None:
+        self.status = Status(self.status)
+
+    @property
+    def credited(self) -> bool:
+        return self.status.credited
 
 
 def close(a: float, b: float, rel: float = RELATIVE) -> bool:
@@ -50,6 +74,15 @@ def rounds_to(exact: float, answer: Answer) -> bool:
     return abs(exact - answer.value) <= 0.5 * 10.0 ** (-answer.decimals) * (1 + 1e-9)
 
 
+def truncates_to(exact: float, answer: Answer) -> bool:
+    """Is the number as typed the exact value with its last digits cut off (0.7 for 0.751)?"""
+    if not answer.literal or answer.decimals is None:
+        return False
+    cut = abs(exact) - abs(answer.value)
+    same_side = exact * answer.value >= 0
+    return same_side and -1e-12 <= cut < 10.0 ** (-answer.decimals)
+
+
 def matches(answer: Answer, exact: float) -> bool:
     return close(answer.value, exact) or rounds_to(exact, answer)
 
@@ -60,69 +93,113 @@ def _implied_step_matches(answer: Answer, before: float, step: float) -> bool:
 
 def check(step: Step, answer: Answer, ctx: Context, exact: Mapping[str, float],
           own: Mapping[str, float]) -> Verdict:
-    """exact: every quantity's exact value (by id); own: the learner's values of earlier steps."""
+    """exact: every quantity's exact value (by id); own: the learner's answers to earlier
+    steps as typed (each was accepted as right)."""
     get_exact = exact.__getitem__
-    get_own = lambda q: own.get(q, exact[q])  # noqa: E731
     if step.kind == "update":
-        return _check_update(step, answer, ctx, exact, get_own)
+        return _check_update(step, answer, ctx, exact, own)
     mistakes = list(candidates(step, get_exact, ctx))
     if matches(answer, step.value) and not rounds_to(step.value, answer):
         # within tolerance, but the digits as typed pin down a known mistake's value and
         # not the right one (the post's 0.291027924 against 0.291027774): say which
         for mistake, value, fields in mistakes:
             if rounds_to(value, answer):
-                return Verdict("mistake", _fill(mistake, fields), mistake)
+                return Verdict(Status.MISTAKE, _fill(mistake, fields), mistake)
     if matches(answer, step.value):
         if not close(answer.value, step.value):
             if answer.significant is not None and answer.significant < 2 and step.value != 0:
-                return Verdict("more_digits", "Give more digits: one significant digit cannot show the method.")
+                return Verdict(Status.MORE_DIGITS, "One significant digit cannot show the method.")
             clash = [m for m, v, _ in mistakes if rounds_to(v, answer) and not close(v, step.value)]
             if clash:
-                return Verdict("more_digits", "Give more digits: at this precision your answer could also come "
-                               f"from a known slip ({clash[0].name}).")
-        return Verdict("right", "Right.")
-    return _diagnose(step, answer, ctx, exact, get_own, mistakes, matches)
+                return Verdict(Status.MORE_DIGITS, "At this precision your answer could also come from a "
+                               f"known slip ({clash[0].name}).")
+        return Verdict(Status.RIGHT, "Right.")
+    return _diagnose(step, answer, ctx, exact, own, mistakes, lambda a, v: close(a.value, v))
 
 
-def _check_update(step: Step, answer: Answer, ctx: Context, exact, get_own) -> Verdict:
+def _check_update(step: Step, answer: Answer, ctx: Context, exact, own) -> Verdict:
     param, _eta, grad = step.depends
     before = exact[param]
     eta = ctx.eta
     if _implied_step_matches(answer, before, eta * exact[grad]) or close(answer.value, step.value, 1e-12):
-        return Verdict("right", "Right.")
+        return Verdict(Status.RIGHT, "Right.")
     if rounds_to(step.value, answer):
-        return Verdict("more_digits", f"Give more digits: {param} moves by only {abs(eta * exact[grad]):.3g}, so "
-                       "the change has to be visible in your answer.")
+        return Verdict(Status.MORE_DIGITS, f"{param} moves by only {abs(eta * exact[grad]):.3g}, so "
+                       "the change has to show in your answer.")
 
     def implied(a: Answer, value: float) -> bool:
         return _implied_step_matches(a, before, before - value)
 
     mistakes = list(candidates(step, exact.__getitem__, ctx))
-    return _diagnose(step, answer, ctx, exact, get_own, mistakes, implied)
+    return _diagnose(step, answer, ctx, exact, own, mistakes, implied)
 
 
-def _diagnose(step, answer, ctx, exact, get_own, mistakes, same) -> Verdict:
-    for mistake, value, fields in mistakes:
-        if same(answer, value):
-            return Verdict("mistake", _fill(mistake, fields), mistake)
+def _name_mistake(answer: Answer, right: float, options: list[tuple[Mistake, float, dict]],
+                  same: Callable[[Answer, float], bool]) -> tuple[str, tuple | None]:
+    """("named", option) when the answer singles out one mistake; ("unsure", option) when
+    a mistake rounds to it but its digits cannot tell it from another candidate (or from
+    the right value cut short); ("none", None) otherwise."""
+    for option in options:
+        if same(answer, option[1]):  # full agreement, digits to spare
+            return "named", option
+    rounded = [o for o in options if rounds_to(o[1], answer)]
+    if not rounded:
+        return "none", None
+    distinct = {round(v, 12) for _, v, _ in rounded}
+    sure = (len(distinct) == 1 and (answer.significant or 0) >= 2 and not truncates_to(right, answer))
+    return ("named" if sure else "unsure"), rounded[0]
+
+
+def _diagnose(step, answer, ctx, exact, own, mistakes, same) -> Verdict:
+    outcome, option = _name_mistake(answer, step.value, mistakes, same)
+    if outcome == "named":
+        mistake, _, fields = option
+        return Verdict(Status.MISTAKE, _fill(mistake, fields), mistake)
+    unsure = outcome == "unsure"
     # follow-through: the step done right on the learner's own earlier values
-    differing = [d for d in step.depends if d in exact and not close(get_own(d), exact[d])]
+    get_own = lambda q: own.get(q, exact[q])  # noqa: E731
+    differing = [d for d in step.depends if d in own and not close(own[d], exact[d])]
     if differing:
         names = {identifier(k): get_own(k) for k in exact}
         try:
             value = parse(step.expression, names).value
         except AnswerError:  # an expression the learner's values make undefined (ln of a negative)
             value = math.nan
-        if math.isfinite(value) and same(answer, value):
-            which = ", ".join(differing)
-            return Verdict("follow_through", f"Right method, worked on your earlier value of {which}, which was "
-                           f"off (exact {which.split(', ')[0]} = {exact[differing[0]]:.9g}). Credit for this step.",
-                           upstream=differing)
-        for mistake, value, fields in candidates(step, get_own, ctx):
-            if same(answer, value):
-                return Verdict("mistake", _fill(mistake, fields) + f" (Worked on your value of {differing[0]}.)",
-                               mistake)
-    return Verdict("wrong", f"Not this. The formula is {step.formula}.")
+        if math.isfinite(value) and (same(answer, value) or (rounds_to(value, answer)
+                                                             and (answer.significant or 0) >= 2)):
+            # worked from the digits of an earlier right answer: right, with a gentle word
+            yours = ", ".join(f"{d} = {own[d]:.6g} (exact {exact[d]:.9g})" for d in differing)
+            return Verdict(Status.RIGHT, f"Worked from your {yours}: carry more digits, so that later "
+                           "steps stay close to the exact values.", upstream=differing)
+    if truncates_to(step.value, answer) and (answer.significant or 0) >= 2:
+        return Verdict(Status.MORE_DIGITS, "Close, but cut short: round the last digit rather than "
+                       "dropping the rest, or type more of them.")
+    if differing:
+        used: set[str] = set()
+
+        def tracked(q: str) -> float:
+            used.add(q)
+            return get_own(q)
+
+        options, inputs = [], []  # each option with the ids its value was made from
+        for mistake, value, fields in candidates(step, tracked, ctx):
+            got = set(used)
+            used.clear()
+            if options and options[-1][0] is mistake:
+                got |= inputs[-1]
+            options.append((mistake, value, fields))
+            inputs.append(got)
+        outcome, option = _name_mistake(answer, step.value, options, same)
+        if outcome == "named":
+            mistake, _, fields = option
+            yours = [f"{d} = {own[d]:.6g}" for d in differing if d in inputs[options.index(option)]]
+            note = f" (Worked from your {', '.join(yours)}.)" if yours else ""
+            return Verdict(Status.MISTAKE, _fill(mistake, fields) + note, mistake)
+        unsure = unsure or outcome == "unsure"
+    if unsure:
+        return Verdict(Status.WRONG, "With so few digits I cannot tell which slip gives this: give "
+                       f"more digits. The formula is {step.formula}.")
+    return Verdict(Status.WRONG, f"The formula is {step.formula}.")
 
 
 def _fill(mistake: Mistake, fields: dict) -> str:

@@ -220,7 +220,8 @@ def _one_output_only(s, get, ctx):
     if s.phase != "hidden" or len(s.depends) < 2:
         return
     for part in s.depends:
-        yield get(part), {"q": s.id, "part": part, "n": len(s.depends)}
+        n = len(s.depends)
+        yield get(part), {"q": s.id, "part": part, "all": "both" if n == 2 else f"all {n}"}
 
 
 def _sum_of_parts(s, get, ctx, part_mistake):
@@ -279,7 +280,7 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
            "The 2 from the square and the 1/2 in front cancel: {q} is -(target - out), not -2(target - out)."),
          _square_not_halved),
         (M("one_output_only", "only one output's contribution",
-           "This hidden neuron feeds all {n} neurons above it, so {q} sums the parts through each of them; "
+           "This hidden neuron feeds {all} neurons above it, so {q} sums the parts through each of them; "
            "you gave only {part}."), _one_output_only),
         (M("updated_weights", "already-updated weights used on the way back",
            "You used weights that were already updated; every gradient is taken with the weights of the forward "

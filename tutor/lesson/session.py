@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..engine.steps import Step, identifier
 from .answer import AnswerError, parse
-from .checking import Verdict, check
+from .checking import Status, Verdict, check
 from .describe import meaning
 from .exercise import Exercise
 from .mistakes import Context
@@ -23,16 +23,18 @@ from .worked import Worked, build
 @dataclass
 class Record:
     step: Step
-    attempts: list[tuple[str, str]] = field(default_factory=list)  # (text, status)
+    attempts: list[tuple[str, Status]] = field(default_factory=list)  # (text, status)
     hints: int = 0                 # hint stages seen (3 = the answer was shown)
     done: bool = False
     verdict: Verdict | None = None  # the verdict that closed the step
-    own: float | None = None       # the learner's value, once credited
+    # once credited: the value as typed (a later step may be worked from its digits);
+    # in later answers the step's name stands for the exact value
+    typed: float | None = None
 
     @property
     def first_try(self) -> bool:
         return (self.done and self.hints < 3 and len(self.attempts) >= 1
-                and self.attempts[0][1] in ("right", "follow_through"))
+                and self.attempts[0][1].credited)
 
     @property
     def revealed(self) -> bool:
@@ -101,16 +103,28 @@ class Lesson:
 
     def known(self) -> dict[str, float]:
         """Names an answer may use: parameters, inputs, targets, eta, and every quantity
-        shown or done so far (the learner's own value where they gave one)."""
+        shown or done so far, each at its exact value (an answer accepted is right)."""
         names = {identifier(k): v for k, v in self.given.items()}
-        done = {r.step.id: r for r in self.records if r.done}
+        done = {r.step.id for r in self.records if r.done}
         for s in self._before:
-            if s.id in done:
-                own = done[s.id].own
-                names[s.name] = own if own is not None else s.value
-            elif s.id in self.shown:
-                names[s.name] = s.value
+            if s.id in done or s.id in self.shown:
+                for name in self._names_of(s):
+                    names[name] = s.value
         return names
+
+    @staticmethod
+    def _names_of(s: Step) -> list[str]:
+        """Every identifier of a step: delta_o1 is also the post's dE_o1/dnet_o1."""
+        return [s.name] + [identifier(a) for a in s.aliases]
+
+    def spellings(self) -> dict[str, str]:
+        """identifier -> the id as shown, for every quantity and alias (dE_total_dw5 ->
+        dE_total/dw5), so that an answer may use either."""
+        ids = {identifier(k): k for k in self.given}
+        for s in self.steps:
+            ids[s.name] = s.id
+            ids.update({identifier(a): a for a in s.aliases})
+        return ids
 
     def known_ids(self) -> set[str]:
         """Ids whose values the learner has (for the picture of the network)."""
@@ -121,23 +135,35 @@ class Lesson:
         return ids
 
     def pending(self, known: dict[str, float] | None = None) -> dict[str, str]:
-        """Names of quantities not known yet, with their ids (for "not known yet" answers)."""
+        """Names of quantities not known yet, with when they will be (for "not known yet")."""
         known = self.known() if known is None else known
-        return {s.name: s.id for s in self.steps if s.name not in known}
+        asked = {r.step.id: k for k, r in enumerate(self.records)}
+        out = {}
+        for s in self.steps:
+            if s.id in asked:
+                when = f"it is asked at step {asked[s.id] + 1}"
+            else:
+                when = "this lesson does not ask for it; use the values it is made from"
+            for name in self._names_of(s):
+                if name not in known:
+                    out[name] = when
+        return out
 
     def own_values(self) -> dict[str, float]:
-        return {r.step.id: r.own for r in self.records if r.done and r.own is not None}
+        """The learner's earlier answers as typed, by id (follow-through works from these)."""
+        return {r.step.id: r.typed for r in self.records if r.done and r.typed is not None}
 
     # --- acting ---------------------------------------------------------------------------
     def submit(self, text: str) -> Verdict:
         r = self.current
         if r is None:
-            return Verdict("invalid", "The lesson is finished.")
+            return Verdict(Status.INVALID, "The lesson is finished.")
         known = self.known()
         try:
-            answer = parse(text, known, self.pending(known))
+            answer = parse(text, known, self.pending(known), ids=self.spellings(),
+                           asking=tuple(self._names_of(r.step)))
         except AnswerError as e:
-            verdict = Verdict("invalid", str(e))
+            verdict = Verdict(Status.INVALID, str(e))
             self._record_answer(r, text, None, verdict)
             return verdict
         verdict = check(r.step, answer, self.ctx, self.exact, self.own_values())
@@ -146,7 +172,7 @@ class Lesson:
         if verdict.mistake is not None:
             self.mistakes[verdict.mistake.name] = self.mistakes.get(verdict.mistake.name, 0) + 1
         if verdict.credited:
-            r.done, r.verdict, r.own = True, verdict, answer.value
+            r.done, r.verdict, r.typed = True, verdict, answer.value
             self.index += 1
         return verdict
 
@@ -169,8 +195,8 @@ class Lesson:
         r.hints = 3
         if self.store is not None:
             self.store.hint(self.key, self.variant, r.step.id, 3)
-        r.done, r.own = True, r.step.value
-        r.verdict = Verdict("revealed", "Shown.")
+        r.done, r.typed = True, r.step.value
+        r.verdict = Verdict(Status.REVEALED, "Shown.")
         self.index += 1
         return f"The answer: {r.step.id} = {r.step.numbers} = {r.step.value:.10g}. (No first-try credit for this step.)"
 

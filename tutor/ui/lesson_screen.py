@@ -17,7 +17,6 @@ from .network_view import NetworkView
 
 MARKS = {  # a mark and a word for every outcome, never colour alone
     "right": ("✓ Right.", "-right"),
-    "follow_through": ("≈ Right method.", "-right"),
     "more_digits": ("… More digits.", "-more"),
     "mistake": ("✗ Not yet.", "-wrong"),
     "wrong": ("✗ Not yet.", "-wrong"),
@@ -100,7 +99,7 @@ class LessonScreen(Screen):
         if verdict.credited:
             extra = f"{step.step.id} = {step.step.value:.10g}"
             event.input.value = ""
-        message = "" if verdict.status == "right" else verdict.message
+        message = "" if verdict.message == "Right." else verdict.message
         self.say(verdict.status, message, extra)
         self.refresh_view()
         if self.lesson.finished:
@@ -125,7 +124,6 @@ class LessonScreen(Screen):
                 continue
             answers = Text(", ".join(t[:24] for t, _ in r.attempts[-3:]) or "—")
             result = ("✓ first try" if r.first_try else "shown" if r.revealed
-                      else "≈ your values" if r.verdict and r.verdict.status == "follow_through"
                       else "✓ after retries" if r.done else "open")
             rows.append((r.step.id, answers, result, f"{r.step.value:.10g}" if r.done else "?"))
         self.app.push_screen(LookBackScreen(rows))

@@ -61,7 +61,7 @@ class QuizScreen(Screen):
         if answered:
             event.input.value = ""
         show_feedback(self.query_one("#feedback", Static), verdict.status,
-                      "" if verdict.status == "right" else verdict.message,
+                      "" if verdict.message == "Right." else verdict.message,
                       before=f"{q.step.id} = {q.step.value:.9g}. " if answered else "")
         self.show_question()
 
