@@ -210,3 +210,20 @@ def test_other_exercises_can_be_done(name):
     lesson = Lesson(load(name))
     while not lesson.finished:
         assert lesson.submit(f"{lesson.current.step.value:.12g}").status == "right", lesson.current.step.id
+
+
+def test_verdict_status_is_an_enum_and_the_store_keeps_its_word(tmp_path):
+    """Issue 8 §4: every status is a Status (right, more_digits, mistake, wrong, invalid,
+    revealed), and the store keeps the plain word, readable in the database."""
+    from tutor.lesson.checking import Status
+    from tutor.lesson.store import Store
+
+    store = Store(tmp_path)
+    lesson = Lesson(load("mazur"), store=store)
+    seen = [lesson.submit(t).status for t in ("0.0275", "0.3", "0.4", "hello", "0.3775")]
+    lesson.hint(), lesson.hint(), lesson.hint()
+    assert all(isinstance(s, Status) for s in seen)
+    assert set(Status) == {"right", "more_digits", "mistake", "wrong", "invalid", "revealed"}
+    assert [r["verdict"] for r in store.rows()] == ["mistake", "wrong", "more_digits", "invalid", "right"]
+    assert type(store.db.execute("SELECT verdict FROM events WHERE kind = 'answer'").fetchone()[0]) is str
+    assert lesson.records[1].verdict.status is Status.REVEALED

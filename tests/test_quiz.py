@@ -95,3 +95,18 @@ def test_a_quiz_is_not_a_lesson_to_reopen_or_replay(tmp_path):
         "A Step by Step Backpropagation Example (mazur, own numbers): 1 of 32 steps done, at out_h1; "
         "right at the first try: 1; mistakes met: none",
         "Quizzes: 2 steps answered, 1 right."]
+
+
+def test_a_quiz_answer_may_use_the_names_as_shown():
+    """The quiz reads dE_total/dout_o1 as the name shown, and the step's own name is not an answer."""
+    import random
+
+    from tutor.lesson.quiz import make_quiz
+
+    quiz = make_quiz(30, ["mazur"], rng=random.Random(3))
+    quiz.index = next(i for i, q in enumerate(quiz.questions) if q.step.kind == "dE_dw")
+    q = quiz.current
+    own = quiz.submit(q.step.id)
+    assert own.status == "invalid" and "the quantity this step asks for" in own.message
+    chain = " * ".join(q.step.depends)   # dE_total/dout_o1 * dout_o1/dnet_o1 * dnet_o1/dw5, as shown
+    assert quiz.submit(chain).status == "right"

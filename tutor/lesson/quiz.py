@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..engine.steps import Step, identifier
 from .answer import AnswerError, parse
 from .catalog import bundled
-from .checking import Verdict, check
+from .checking import Status, Verdict, check
 from .exercise import Exercise, load
 from .mistakes import Context
 from .session import exercise_key, question_text
@@ -65,9 +65,9 @@ class Quiz:
         q = self.current
         names = {identifier(k): v for k, v in q.given.items()}
         try:
-            answer = parse(text, names)
+            answer = parse(text, names, ids={identifier(k): k for k in [*q.given, q.step.id]}, asking=q.step.name)
         except AnswerError as e:
-            return Verdict("invalid", str(e))  # unreadable: say why, and the one try is not used up
+            return Verdict(Status.INVALID, str(e))  # unreadable: say why, and the one try is not used up
         verdict = check(q.step, answer, q.context, q.exact, {})
         q.verdict, q.answer = verdict, text
         if verdict.mistake is not None:

@@ -20,12 +20,12 @@ HELP = f"""[b]Keys[/b]
 [b]Answers[/b]
   A number: 0.3775   .3775   3.775e-1   (more digits are always safe)
   Or an expression of {SYNTAX}.
-  Examples: out_h1*(1-out_h1)    -(0.01-out_o1)    w5 - eta*dE_total_dw5
-  A quantity you have already worked out can be used by its name; in expressions,
-  dE_total/dw5 is written dE_total_dw5 and w5+ is w5_new.
+  Examples: out_h1*(1-out_h1)    -(0.01-out_o1)    w5 - η*dE_total/dw5
+  A quantity you have already worked out can be used by its name, written as the
+  screen shows it (dE_total/dw5, w5+, δ_o1, η) or as one word (dE_total_dw5, w5_new).
 
 [b]Marks[/b]
-  ✓ right   ≈ right on your own earlier value   ✗ not right   … give more digits   ! not readable"""
+  ✓ right   ✗ not right   … give more digits   ! not readable"""
 
 
 class HelpScreen(ModalScreen[None]):

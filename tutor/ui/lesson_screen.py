@@ -81,8 +81,6 @@ class LessonScreen(Screen):
         if r:
             q = Text()
             q.append(f"{r.step.symbol}", style="bold")
-            if r.step.name != r.step.id or r.step.symbol != r.step.id:
-                q.append(f"   (type it as {r.step.name})", style="dim")
             q.append("\n" + lesson.question(r))
             self.query_one("#question", Static).update(q)
 

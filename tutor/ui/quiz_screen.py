@@ -42,13 +42,8 @@ class QuizScreen(Screen):
             self._finish()
             return
         given = Text(f"{q.ex.title} (variant {q.variant})\n", style="dim")
-        from ..engine.steps import identifier
-
         for name, value in q.given.items():
-            given.append(f"  {name} = {value:.9g}")
-            if identifier(name) != name:
-                given.append(f"   (in an expression: {identifier(name)})", style="dim")
-            given.append("\n")
+            given.append(f"  {name} = {value:.9g}\n")
         self.query_one("#quiz-given", Static).update(given)
         self.query_one("#question", Static).update(Text(q.text, style="bold"))
 
