@@ -13,7 +13,8 @@ from tutor.lesson.exercise import load
 from tutor.lesson.session import Lesson
 from tutor.lesson.store import Store
 from tutor.lesson.variants import collisions, draw, variant
-from tutor.lesson.workshop import completion_code, key_html, key_markdown, progress_lines, report_text, verify
+from tutor.lesson.workshop import (completion_code, key_html, key_markdown, progress_lines, report_rows,
+                                    report_text, verify)
 
 
 def run(*args, ok=True):
@@ -119,9 +120,12 @@ def test_report_and_progress(tmp_path):
     lesson.submit(repr(lesson.current.step.value))
     lesson.hint()
     rows = list(csv.DictReader(io.StringIO(report_text(store, "csv"))))
-    assert [(r["learner"], r["exercise"], r["step"], r["answer"], r["verdict"]) for r in rows] == [
-        ("alice", "mazur", "net_h1", "0.1", "wrong"), ("alice", "mazur", "net_h1", repr(lesson.records[0].step.value), "right")]
-    assert json.loads(report_text(store, "json"))[0]["learner"] == "alice"
+    assert [(r["learner"], r["variant"], r["exercise"], r["step"], r["event"], r["answer"], r["verdict"])
+            for r in rows] == [
+        ("", "alice", "mazur", "net_h1", "answer", "0.1", "wrong"),
+        ("", "alice", "mazur", "net_h1", "answer", repr(lesson.records[0].step.value), "right"),
+        ("", "alice", "mazur", "out_h1", "hint", "", "")]
+    assert json.loads(report_text(store, "json"))[0]["variant"] == "alice"
     lines = progress_lines(store)
     assert lines == ["A Step by Step Backpropagation Example (mazur, variant 'alice'): 1 of 32 steps done, at out_h1; "
                      "right at the first try: 0; mistakes met: none"]
@@ -163,3 +167,62 @@ async def test_a_variant_lesson_ends_with_a_code_the_teacher_accepts():
         text = str(app.screen.query_one("#summary-text").render())
         code = text.split("Completion code (variant alice): ")[1].split()[0]
         assert verify(code, "alice").valid and "32 of 32" in verify(code, "alice").message
+
+
+# --- gradebooks ---------------------------------------------------------------------------------------
+
+def finish_with(lesson, plan):
+    """plan: per step, 'r' right, 'w' wrong then right, 'h' a hint then right, 's' shown."""
+    for p in plan:
+        step = lesson.current.step
+        if p == "w":
+            lesson.submit("0.0001")
+        if p == "h":
+            lesson.hint()
+        if p == "s":
+            lesson.hint(), lesson.hint(), lesson.hint()
+            continue
+        lesson.submit(repr(step.value))
+
+
+def test_report_has_rows_for_hints_and_answers_shown(tmp_path):
+    """Today a step finished by "answer shown" had no row: 10 of 11 looked like 11 of 11."""
+    store = Store(tmp_path / "home")
+    finish_with(Lesson(load("mazur"), "", store), "rrs")
+    rows = report_rows(store)
+    assert [(r["step"], r["event"], r["hints"]) for r in rows] == [
+        ("net_h1", "answer", 0), ("out_h1", "answer", 0),
+        ("net_h2", "hint", 1), ("net_h2", "hint", 2), ("net_h2", "shown", 3)]
+
+
+def test_a_gradebook_from_the_store_one_row_per_learner(tmp_path):
+    from tutor.lesson.workshop import gradebook
+
+    ann = Store(tmp_path / "home", room="R1", learner="Ann")
+    bob = Store(tmp_path / "home", room="R1", learner="Bob")
+    finish_with(Lesson(load("mazur"), "", ann), "rwhsr")
+    finish_with(Lesson(load("xor"), "", ann), "r")
+    finish_with(Lesson(load("mazur"), "", bob), "ww")
+    book = gradebook(report_rows(Store(tmp_path / "home"), room="R1"))
+    assert [{k: v for k, v in row.items() if k != "minutes"} for row in book] == [
+        {"room": "R1", "learner": "Ann", "lessons": 2, "steps_done": 6, "first_try": 4, "hints": 3, "shown": 1,
+         "mistakes": 0, },
+        {"room": "R1", "learner": "Bob", "lessons": 1, "steps_done": 2, "first_try": 0, "hints": 0, "shown": 0,
+         "mistakes": 0}]
+    assert all(row["minutes"] >= 0 for row in book)
+
+
+def test_a_gradebook_from_exported_reports(tmp_path):
+    from tutor.lesson.workshop import ReportError, gradebook, read_report
+
+    for name, plan, fmt in (("ann", "rrs", "csv"), ("bob", "wr", "json")):
+        store = Store(tmp_path / name)
+        finish_with(Lesson(load("mazur"), "", store), plan)
+        (tmp_path / f"{name}.{fmt}").write_text(report_text(store, fmt))
+    rows = read_report(str(tmp_path / "ann.csv")) + read_report(str(tmp_path / "bob.json"))
+    book = gradebook(rows)
+    assert [(b["learner"], b["steps_done"], b["first_try"], b["hints"], b["shown"]) for b in book] == [
+        ("ann", 3, 2, 2, 1), ("bob", 2, 1, 0, 0)]
+    (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ReportError, match=r"bad.csv: row 1: not a row of bptutor report \(missing "):
+        read_report(str(tmp_path / "bad.csv"))

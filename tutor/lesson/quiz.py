@@ -21,7 +21,6 @@ from .session import exercise_key, question_text
 from .store import Store
 from .variants import variant_worked
 
-QUIZ_PREFIX = "quiz:"   # quiz answers are stored under variant "quiz:<variant>"
 KINDS = {  # the kind of a step, from its id as stored
     "net": "net input", "out": "output", "error": "error", "error_total": "total error",
     "dE_dout": "dE/dout", "dout_dnet": "activation slope", "dnet_dw": "dnet/dw", "dE_dw": "weight gradient",
@@ -73,7 +72,7 @@ class Quiz:
         if verdict.mistake is not None:
             self.mistakes[verdict.mistake.name] += 1
         if self.store is not None:
-            self.store.answer(exercise_key(q.ex), QUIZ_PREFIX + q.variant, q.step.id, text, answer.value,
+            self.store.answer(exercise_key(q.ex), q.variant, q.step.id, text, answer.value,
                               verdict.status, verdict.mistake.name if verdict.mistake else None, 0,
                               lesson=False)
         self.index += 1
@@ -107,7 +106,7 @@ def weights(store: Store | None) -> dict[str, float]:
     """1 + 3 x (the share of earlier quiz answers of that kind that were not right)."""
     tried, missed = Counter(), Counter()
     for row in store.rows() if store is not None else []:
-        if row["variant"].startswith(QUIZ_PREFIX) and row["verdict"] != "invalid":
+        if row["mode"] == "quiz" and row["kind"] == "answer" and row["verdict"] != "invalid":
             kind = kind_of(row["step"])
             tried[kind] += 1
             missed[kind] += row["verdict"] not in ("right", "follow_through")

@@ -54,11 +54,10 @@ class Summary:
 
 
 def exercise_key(ex: Exercise) -> str:
-    """How the store names an exercise: its bundled name, or its file's absolute path."""
-    from .catalog import bundled_dir
+    """How the store names an exercise: by its content (store.exercise_key)."""
+    from .store import exercise_key as key
 
-    path = ex.path.resolve()
-    return ex.name if path.parent == bundled_dir().resolve() else str(path)
+    return key(ex.name, ex.path)
 
 
 def question_text(step: Step, ctx: Context) -> str:
@@ -207,20 +206,29 @@ class Lesson:
 
     def resume(self, events: list[Event]) -> int:
         """Replay stored events through the same checking: the same step, answers and hints
-        come back. Stops at the first event that no longer fits (the file has changed)."""
+        come back. An event for another step than the current one (a second window on the
+        same lesson answered a step this replay has passed, or the file has changed) is
+        passed over, not an end: the lesson resumes at the furthest point reached. A hint
+        is replayed only when it goes further than the step's hints so far."""
         store, self.store = self.store, None  # what is replayed is stored already
         done = 0
         try:
             for e in events:
-                if self.finished or e.step != self.current.step.id:
+                if self.finished:
                     break
+                if e.step != self.current.step.id:
+                    continue
                 if e.kind == "hint":
+                    if (e.hints or 0) <= self.current.hints:
+                        continue
                     if e.hints == 3:
                         self.reveal()
                     else:
                         self.hint()
-                else:
+                elif e.kind == "answer":
                     self.submit(e.text or "")
+                else:
+                    continue
                 done += 1
         finally:
             self.store = store

@@ -3,38 +3,59 @@
 A lesson is stored as its events in order (answers with their verdicts, hints); reopening
 replays them through the same checking, which brings back the same step, the earlier
 answers and hints exactly. The place is BPTUTOR_HOME, else the user's data directory.
+Every event is tagged with the room and the learner ('' and '' on a learner's own
+machine), so one store can hold a whole workshop.
 
-Nothing here raises at the learner: a store that cannot be read is moved aside and a new
-one started; a place that cannot be written leaves bptutor running without saving. Each
-case leaves one sentence in `message`.
+The store never destroys what it cannot read right now, and never raises at the learner:
+
+- a file that is not a database, or fails SQLite's integrity check, is moved aside with its
+  -wal and -shm (after a checkpoint attempt) and a fresh store is started;
+- a locked, busy or full store, or an I/O error, is said as what it is and left alone: the
+  answers given meanwhile are kept in memory and written when it can again (`flush`, tried
+  again every few seconds by a thread of the store's own);
+- a store made by a newer bptutor is left untouched and not used;
+- a store that cannot be written (read-only file or home) is still read.
+
+Each case leaves one sentence in `message`; every change is told to `on_status`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-    exercise TEXT NOT NULL,      -- a bundled name, or the file's absolute path
-    variant  TEXT NOT NULL,      -- '' for the file's own numbers
+    room     TEXT NOT NULL DEFAULT '',        -- the workshop room; '' on a learner's own machine
+    learner  TEXT NOT NULL DEFAULT '',        -- who answered; '' for the owner of this store
+    exercise TEXT NOT NULL,                   -- the exercise by content: a bundled name or 'sha256:...'
+    source   TEXT NOT NULL DEFAULT '',        -- where it was opened from: a bundled name or a file's path
+    variant  TEXT NOT NULL DEFAULT '',        -- whose numbers: '' for the file's own
+    mode     TEXT NOT NULL DEFAULT 'lesson',  -- lesson | quiz
     step     TEXT NOT NULL,
-    kind     TEXT NOT NULL,      -- answer | hint | start (a fresh attempt begins)
+    kind     TEXT NOT NULL,                   -- answer | hint (stage 3: the answer shown) | start
     text     TEXT,
     value    REAL,
     verdict  TEXT,
     mistake  TEXT,
     hints    INTEGER,
-    at       REAL NOT NULL       -- seconds since the epoch
+    at       REAL NOT NULL                    -- seconds since the epoch
 );
-CREATE INDEX IF NOT EXISTS events_by_lesson ON events (exercise, variant, seq);
-CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_by_lesson ON events (room, learner, exercise, variant, seq);
+CREATE INDEX IF NOT EXISTS events_by_learner ON events (room, learner, seq);
 """
+COLUMNS = ("room", "learner", "exercise", "source", "variant", "mode", "step", "kind", "text", "value",
+           "verdict", "mistake", "hints", "at")
+TEXT_KEPT = 400   # characters of an answer kept; more than answer.MAX_LENGTH, so a cut answer stays unreadable
+RETRY_EVERY = 3.0  # seconds between attempts to write what could not be written
 
 
 def default_home() -> Path:
@@ -43,6 +64,30 @@ def default_home() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("bptutor", appauthor=False))
+
+
+# --- what an exercise is called in the store ------------------------------------------------------
+_opened_from: dict[str, str] = {}   # exercise key -> where this process last opened it from
+
+
+def exercise_key(name: str, path: Path) -> str:
+    """An exercise by its content, not where its file lies: a bundled exercise by its name,
+    any other file by a hash of its text (line endings aside), so the same file opened from
+    another folder, or on the teacher's machine, is the same exercise."""
+    from .catalog import bundled_dir
+
+    path = Path(path).resolve()
+    if path.parent == bundled_dir().resolve():
+        key = source = name
+    else:
+        try:
+            text = path.read_bytes().replace(b"\r\n", b"\n")
+            key = "sha256:" + hashlib.sha256(text).hexdigest()[:16]
+        except OSError:
+            key = str(path)   # gone since it was loaded: known by its place, as a last resort
+        source = str(path)
+    _opened_from[key] = source
+    return key
 
 
 @dataclass
@@ -57,132 +102,424 @@ class Event:
     at: float
 
 
+@dataclass(frozen=True)
+class Status:
+    """What the learner must know about saving. `message` is None when all is well."""
+    saving: bool            # new answers are written (or will be, once the cause goes away)
+    unsaved: int            # answers and hints given but not written yet
+    message: str | None
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html)
+_DAMAGED = {11, 26}             # CORRUPT, NOTADB
+_BUSY = {5, 6}                  # BUSY, LOCKED
+_FULL = {13}                    # FULL
+_READONLY = {3, 8, 14, 23}      # PERM, READONLY, CANTOPEN, AUTH
+_IO = {10}                      # IOERR
+
+
+class _Newer(Exception):
+    def __init__(self, version: int):
+        self.version = version
+
+
+def _code(e: BaseException) -> int:
+    return (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF
+
+
+def _why(e: BaseException, path: Path) -> str:
+    """A fault said as what it is."""
+    code = _code(e)
+    if code in _BUSY:
+        return f"{path} is locked by another program"
+    if code in _FULL:
+        return f"the disk holding {path} is full"
+    if code in _READONLY:
+        return f"{path} cannot be written"
+    if code in _IO:
+        return f"the disk reported an error reading or writing {path} ({e})"
+    if code in _DAMAGED:
+        return f"{path} is damaged ({e})"
+    return f"{path} could not be used ({e})"
+
+
 class Store:
-    def __init__(self, home: Path | None = None):
+    def __init__(self, home: Path | str | None = None, *, room: str = "", learner: str = "",
+                 busy_timeout: float = 1.5, retry_every: float | None = RETRY_EVERY,
+                 on_status: Callable[[Status], None] | None = None):
         self.home = default_home() if home is None else Path(home)
         self.path = self.home / "progress.db"
-        self.db: sqlite3.Connection | None = None
+        self.room, self.learner = room, learner
+        self.busy_timeout = busy_timeout
+        self.retry_every = retry_every
+        self.on_status = on_status
+        self.db: sqlite3.Connection | None = None   # what is read (and written, when `_writable`)
+        self._writable = False
+        self._final = False          # no writing this run, whatever happens (newer, read-only)
+        self._pending: list[dict] = []   # written when the store can again, in order
+        self._problem: str | None = None  # why writing fails right now
+        self._lock = threading.RLock()      # the pending list and the state, held briefly
+        self._db_lock = threading.RLock()   # the connection (a write may wait for a lock)
+        self._retrying: threading.Thread | None = None
         self.message: str | None = None
         self._open()
 
+    # --- state --------------------------------------------------------------------------------
     @property
     def saving(self) -> bool:
-        return self.db is not None
+        """New answers are kept: written now, or as soon as the cause goes away."""
+        return not self._final
 
+    @property
+    def status(self) -> Status:
+        with self._lock:
+            return Status(self.saving, len(self._pending), self.message)
+
+    def _tell(self) -> None:
+        if self.on_status is not None:
+            self.on_status(self.status)
+
+    # --- opening ------------------------------------------------------------------------------
     def _open(self) -> None:
         try:
             self.home.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            self._off(f"Progress cannot be saved: {self.home} cannot be created ({e.strerror or e}). "
-                      "bptutor works, but nothing will be kept.")
+            self._stop(f"Progress cannot be saved: {self.home} cannot be created ({e.strerror or e}). "
+                       "bptutor works, but new answers will not be kept.")
             return
         try:
-            self.db = self._connect()
-        except sqlite3.DatabaseError as e:
-            if "readonly" in str(e).lower() or "unable to open" in str(e).lower():
-                self._off(f"Progress cannot be saved: {self.path} cannot be written ({e}). "
-                          "bptutor works, but nothing will be kept.")
-                return
-            aside = self.path.with_name(f"progress-unreadable-{time.strftime('%Y%m%d-%H%M%S')}.db")
-            try:
-                os.replace(self.path, aside)
-                self.db = self._connect()
-                self.message = (f"The progress store {self.path} could not be read ({e}); it was moved to "
-                                f"{aside.name} and a fresh one started.")
-            except (OSError, sqlite3.DatabaseError) as e2:
-                self._off(f"Progress cannot be saved: {self.path} is unreadable and could not be replaced ({e2}).")
+            self.db, self._writable = self._connect(), True
+            return
+        except _Newer as e:
+            self._stop(f"Progress is not used: {self.path} was made by a newer bptutor (schema {e.version}; "
+                       f"this one knows {SCHEMA_VERSION}). It is left as it is; bptutor works, but new "
+                       "answers will not be kept. Update bptutor to go on with it.")
+            return
+        except sqlite3.Error as e:
+            error = e
+        code = _code(error)
+        if code in _DAMAGED:
+            self._move_aside(error)
+        elif code in _READONLY:
+            self._read_only(f"Progress cannot be saved: {self.path} cannot be written. Your progress so far "
+                            "is shown, but new answers will not be kept.", final=True)
+        else:  # locked, busy, full, I/O: said as what it is, the file left alone, tried again later
+            self._read_only(f"Progress is not being saved right now: {_why(error, self.path)}. "
+                            "Answers are kept in memory and saved when it can again.", final=False)
+            self._problem = self.message
+            self._start_retrying()
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        """The store, read-write, at this schema (made or migrated). Raises what went wrong."""
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
+                             check_same_thread=False)
         try:
-            db.execute("PRAGMA busy_timeout = 10000")
-            db.execute("PRAGMA journal_mode = WAL")  # two bptutor processes at once
-            version = db.execute("PRAGMA user_version").fetchone()[0]
+            db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            version = db.execute("PRAGMA user_version").fetchone()[0]   # NOTADB shows here
             if version > SCHEMA_VERSION:
-                raise sqlite3.DatabaseError(f"made by a newer bptutor (schema {version})")
-            db.executescript(SCHEMA)
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            db.execute("SELECT count(*) FROM events").fetchone()  # reads every page header it needs
+                raise _Newer(version)
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")  # several bptutor processes at once
+            if version < SCHEMA_VERSION:
+                _upgrade(db, version)
             integrity = db.execute("PRAGMA quick_check").fetchone()[0]
             if integrity != "ok":
-                raise sqlite3.DatabaseError(integrity)
-        except sqlite3.DatabaseError:
+                raise sqlite3.DatabaseError(f"integrity check: {integrity}")
+        except BaseException as e:
             db.close()
+            if isinstance(e, sqlite3.DatabaseError) and str(e).startswith("integrity check"):
+                e.sqlite_errorcode = 11  # type: ignore[attr-defined]   # SQLITE_CORRUPT
             raise
         return db
 
-    def _off(self, message: str) -> None:
-        if self.db is not None:
-            try:
-                self.db.close()
-            except sqlite3.Error:
-                pass
-        self.db = None
+    def _read_only(self, message: str, final: bool) -> None:
+        """Read what is there without writing a byte: a copy in memory, migrated if it is old."""
+        self._final = final
         self.message = message
-
-    def _write(self, sql: str, args: tuple) -> None:
-        if self.db is None:
+        if not self.path.exists():
             return
-        try:
-            self.db.execute(sql, args)
-        except sqlite3.Error as e:
-            self._off(f"Progress could no longer be saved to {self.path} ({e}); bptutor goes on without saving.")
+        for uri in (f"file:{self.path}?mode=ro", f"file:{self.path}?immutable=1"):
+            try:
+                src = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, check_same_thread=False)
+                version = src.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    src.close()
+                    return
+                mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                src.backup(mem)
+                src.close()
+                if version < SCHEMA_VERSION:
+                    _upgrade(mem, version)
+                self.db = mem
+                return
+            except sqlite3.Error:
+                continue
 
-    # --- writing -------------------------------------------------------------------------------
+    def _move_aside(self, error: sqlite3.Error) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"progress-unreadable-{stamp}.db")
+        try:  # a checkpoint first: what the -wal holds goes into the file that is kept
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout)
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.close()
+        except sqlite3.Error:
+            pass
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                part = Path(f"{self.path}{suffix}")
+                if part.exists():
+                    os.replace(part, Path(f"{aside}{suffix}"))
+            self.db, self._writable = self._connect(), True
+            self.message = (f"The progress store {self.path} could not be read ({error}); it was moved to "
+                            f"{aside.name} (with its -wal and -shm) and a fresh one started.")
+        except (OSError, sqlite3.Error, _Newer) as e2:
+            self._stop(f"Progress cannot be saved: {self.path} is unreadable and could not be replaced ({e2}).")
+
+    def _stop(self, message: str) -> None:
+        self._final = True
+        self.message = message
+        self._pending.clear()
+
+    # --- writing ------------------------------------------------------------------------------
+    def _add(self, **event) -> None:
+        row = {"room": self.room, "learner": self.learner, "source": _opened_from.get(event["exercise"], ""),
+               "mode": "lesson", "text": None, "value": None, "verdict": None, "mistake": None, "hints": None,
+               "at": time.time(), **event}
+        with self._lock:
+            if self._final:
+                return
+            self._pending.append(row)
+            direct = self._problem is None   # while writing fails, the retrying thread writes, in order
+        if direct:
+            self._write_pending()
+
+    def _reconnect(self) -> None:
+        """The store read-write again, in place of a read-only copy."""
+        fresh = self._connect()
+        if self.db is not None:
+            self.db.close()
+        self.db, self._writable = fresh, True
+
+    def _write_pending(self) -> bool:
+        """Write every pending event in one transaction; on failure keep them, say why, retry."""
+        with self._db_lock:
+            with self._lock:
+                batch = list(self._pending)
+                before = self._problem
+            if not batch:
+                return True
+            try:
+                if not self._writable:
+                    self._reconnect()
+                self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    self.db.executemany(
+                        f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                        [tuple(row[c] for c in COLUMNS) for row in batch])
+                    self.db.execute("COMMIT")
+                except BaseException:
+                    if self.db.in_transaction:
+                        self.db.execute("ROLLBACK")
+                    raise
+            except _Newer as e:
+                with self._lock:
+                    self._stop(f"Progress is no longer saved: {self.path} was replaced by a newer bptutor's "
+                               f"store (schema {e.version}).")
+                self._tell()
+                return False
+            except sqlite3.Error as e:
+                with self._lock:
+                    n = len(self._pending)
+                    self._problem = self.message = (
+                        f"Not saved: {_why(e, self.path)}. The answer on screen"
+                        + (f" and {n - 1} before it are" if n > 1 else " is")
+                        + " kept in memory and saved as soon as it can be.")
+                self._tell()
+                self._start_retrying()
+                return False
+            with self._lock:
+                del self._pending[:len(batch)]
+                if before is not None:
+                    self._problem = None
+                    self.message = f"Saving again: every answer is now in {self.path}."
+            if before is not None:
+                self._tell()
+            return True
+
+    def flush(self) -> bool:
+        """Try now to write what could not be written. True when nothing is left unsaved."""
+        with self._lock:
+            idle = not self._pending and self._problem is not None and not self._final
+        if idle:   # nothing waits: only see whether the store can be written again
+            with self._db_lock:
+                try:
+                    if not self._writable:
+                        self._reconnect()
+                except (sqlite3.Error, _Newer):
+                    return True
+                with self._lock:
+                    self._problem = None
+                    self.message = f"Saving again to {self.path}."
+            self._tell()
+            return True
+        return self._write_pending()
+
+    def _start_retrying(self) -> None:
+        if self.retry_every is None or (self._retrying is not None and self._retrying.is_alive()):
+            return
+
+        def retry() -> None:
+            while True:
+                time.sleep(self.retry_every)
+                with self._lock:
+                    if self._final or self._problem is None:
+                        return
+                self.flush()
+
+        self._retrying = threading.Thread(target=retry, name="bptutor-store-retry", daemon=True)
+        self._retrying.start()
+
     def answer(self, exercise: str, variant: str, step: str, text: str, value: float | None,
                verdict: str, mistake: str | None, hints: int, lesson: bool = True) -> None:
-        """Store an answer; a lesson's (not a quiz's) is also the one `bptutor` reopens."""
-        self._write("INSERT INTO events (exercise, variant, step, kind, text, value, verdict, mistake, hints, at) "
-                    "VALUES (?, ?, ?, 'answer', ?, ?, ?, ?, ?, ?)",
-                    (exercise, variant, step, text, value, verdict, mistake, hints, time.time()))
-        if lesson:
-            self.set_last(exercise, variant)
+        """Store an answer of a lesson (or, lesson=False, of a quiz). An empty Enter is not
+        stored; a long paste is cut to TEXT_KEPT characters."""
+        if not text.strip():
+            return
+        if len(text) > TEXT_KEPT:
+            text = text[:TEXT_KEPT] + f"… ({len(text):,} characters in all)"
+        self._add(exercise=exercise, variant=variant, step=step, kind="answer", text=text, value=value,
+                  verdict=verdict, mistake=mistake, hints=hints, mode="lesson" if lesson else "quiz")
 
     def hint(self, exercise: str, variant: str, step: str, stage: int) -> None:
-        self._write("INSERT INTO events (exercise, variant, step, kind, hints, at) VALUES (?, ?, ?, 'hint', ?, ?)",
-                    (exercise, variant, step, stage, time.time()))
-        self.set_last(exercise, variant)
+        """A hint seen; stage 3 is the answer shown."""
+        self._add(exercise=exercise, variant=variant, step=step, kind="hint", hints=stage)
 
     def start(self, exercise: str, variant: str) -> None:
         """A fresh attempt at a lesson finished before: resuming replays only what follows."""
-        self._write("INSERT INTO events (exercise, variant, step, kind, at) VALUES (?, ?, '', 'start', ?)",
-                    (exercise, variant, time.time()))
+        self._add(exercise=exercise, variant=variant, step="", kind="start")
 
-    def set_last(self, exercise: str, variant: str) -> None:
-        self._write("INSERT OR REPLACE INTO state (key, value) VALUES ('last', ?)", (f"{variant}\n{exercise}",))
-
-    # --- reading -------------------------------------------------------------------------------
+    # --- reading ------------------------------------------------------------------------------
     def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
-        if self.db is None:
-            return []
-        try:
-            return self.db.execute(sql, args).fetchall()
-        except sqlite3.Error as e:
-            self._off(f"Progress could no longer be read from {self.path} ({e}); bptutor goes on without saving.")
-            return []
+        with self._db_lock:
+            if self.db is None:
+                return []
+            try:
+                return self.db.execute(sql, args).fetchall()
+            except sqlite3.Error as e:
+                self.message = f"Progress could not be read: {_why(e, self.path)}."
+                self._tell()
+                return []
+
+    def _pending_rows(self, **match) -> list[dict]:
+        with self._lock:
+            return [r for r in self._pending if all(r[k] == v for k, v in match.items())]
 
     def events(self, exercise: str, variant: str) -> list[Event]:
-        """The events of the current attempt at a lesson, in order."""
+        """The events of this learner's current attempt at a lesson, in order (those not
+        written yet included)."""
         rows = self._read("SELECT step, kind, text, value, verdict, mistake, hints, at FROM events "
-                          "WHERE exercise = ? AND variant = ? AND seq > coalesce((SELECT max(seq) FROM events "
-                          "WHERE exercise = ? AND variant = ? AND kind = 'start'), 0) ORDER BY seq",
-                          (exercise, variant, exercise, variant))
-        return [Event(*row) for row in rows]
+                          "WHERE room = ? AND learner = ? AND exercise = ? AND variant = ? AND mode = 'lesson' "
+                          "ORDER BY seq", (self.room, self.learner, exercise, variant))
+        events = [Event(*row) for row in rows]
+        events += [Event(*(r[c] for c in ("step", "kind", "text", "value", "verdict", "mistake", "hints", "at")))
+                   for r in self._pending_rows(room=self.room, learner=self.learner, exercise=exercise,
+                                               variant=variant, mode="lesson")]
+        starts = [i for i, e in enumerate(events) if e.kind == "start"]
+        return events[starts[-1] + 1:] if starts else events
 
     def last(self) -> tuple[str, str] | None:
-        """(exercise, variant) of the lesson worked on most recently."""
-        rows = self._read("SELECT value FROM state WHERE key = 'last'")
+        """(where to open it from, variant) of this learner's lesson worked on most recently."""
+        pending = [r for r in self._pending_rows(room=self.room, learner=self.learner, mode="lesson")
+                   if r["kind"] in ("answer", "hint")]
+        if pending:
+            return pending[-1]["source"] or pending[-1]["exercise"], pending[-1]["variant"]
+        rows = self._read("SELECT exercise, source, variant FROM events WHERE room = ? AND learner = ? "
+                          "AND mode = 'lesson' AND kind IN ('answer', 'hint') ORDER BY seq DESC LIMIT 1",
+                          (self.room, self.learner))
         if not rows:
             return None
-        variant, _, exercise = rows[0][0].partition("\n")
-        return exercise, variant
+        exercise, source, variant = rows[0]
+        return source or exercise, variant
 
-    def lessons(self) -> list[tuple[str, str]]:
-        return [(e, v) for e, v in self._read(
-            "SELECT exercise, variant FROM events GROUP BY exercise, variant ORDER BY min(seq)")]
+    def lessons(self) -> list[tuple[str, str, str]]:
+        """(exercise, where to open it from, variant) of this learner's lessons, first begun first."""
+        rows = self._read("SELECT exercise, variant, max(seq), min(seq) FROM events WHERE room = ? AND learner = ? "
+                          "AND mode = 'lesson' GROUP BY exercise, variant ORDER BY min(seq)",
+                          (self.room, self.learner))
+        out = []
+        for exercise, variant, newest, _ in rows:
+            source = self._read("SELECT source FROM events WHERE seq = ?", (newest,))
+            out.append((exercise, (source[0][0] if source else "") or exercise, variant))
+        return out
 
-    def rows(self) -> list[dict]:
-        """Every answer: for reports."""
-        keys = ("exercise", "variant", "step", "text", "value", "verdict", "mistake", "hints", "at")
-        return [dict(zip(keys, r)) for r in self._read(
-            f"SELECT {', '.join(keys)} FROM events WHERE kind = 'answer' ORDER BY seq")]
+    def rows(self, room: str | None = None) -> list[dict]:
+        """Every answer and hint in the store (of one room, if given), in order: for reports."""
+        keys = COLUMNS
+        where = "kind IN ('answer', 'hint')" + (" AND room = ?" if room is not None else "")
+        rows = [dict(zip(keys, r)) for r in self._read(
+            f"SELECT {', '.join(keys)} FROM events WHERE {where} ORDER BY seq", (room,) if room is not None else ())]
+        rows += [dict(r) for r in self._pending_rows() if r["kind"] in ("answer", "hint")
+                 and (room is None or r["room"] == room)]
+        return rows
+
+    def close(self) -> None:
+        with self._db_lock:
+            if self.db is not None:
+                try:
+                    self.db.close()
+                except sqlite3.Error:
+                    pass
+            self.db = None
+
+
+# --- schema versions -------------------------------------------------------------------------------
+def _upgrade(db: sqlite3.Connection, version: int) -> None:
+    """Bring a store to this schema in one transaction (nothing changes if it fails)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if version == 0:
+            _create(db)
+        elif version == 1:
+            _from_1(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+
+
+def _create(db: sqlite3.Connection) -> None:
+    """SCHEMA, statement by statement (executescript would end the transaction)."""
+    import re
+
+    for statement in re.sub(r"--[^\n]*", "", SCHEMA).split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _from_1(db: sqlite3.Connection) -> None:
+    """Schema 1 -> 2: quiz answers leave the "quiz:" prefix of the variant for a mode of their own;
+    a file known by its path becomes known by its content (where the file can still be read);
+    the room and the learner get columns; the "last lesson" row is read from the events."""
+    from .catalog import bundled
+
+    names = set(bundled())
+    db.execute("ALTER TABLE events RENAME TO events_v1")
+    db.execute("DROP INDEX IF EXISTS events_by_lesson")
+    _create(db)
+    db.execute(
+        "INSERT INTO events (seq, exercise, source, variant, mode, step, kind, text, value, verdict, mistake, "
+        "hints, at) SELECT seq, exercise, exercise, "
+        "CASE WHEN variant LIKE 'quiz:%' THEN substr(variant, 6) ELSE variant END, "
+        "CASE WHEN variant LIKE 'quiz:%' THEN 'quiz' ELSE 'lesson' END, "
+        "step, kind, text, value, verdict, mistake, hints, at FROM events_v1 ORDER BY seq")
+    db.execute("DROP TABLE events_v1")
+    for (exercise,) in db.execute("SELECT DISTINCT exercise FROM events").fetchall():
+        if exercise in names or not Path(exercise).is_file():
+            continue
+        key = exercise_key(Path(exercise).stem, Path(exercise))
+        db.execute("UPDATE events SET exercise = ? WHERE exercise = ?", (key, exercise))
+    columns = [r[1] for r in db.execute("PRAGMA table_info(state)").fetchall()]
+    if columns == ["key", "value"]:   # schema 1's own; a table of that name made by anything else stays
+        db.execute("DROP TABLE state")
