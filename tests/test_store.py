@@ -80,11 +80,12 @@ def test_two_processes_answering_at_once(tmp_path):
         store = Store(sys.argv[1])
         for i in range(300):
             store.answer("mazur", sys.argv[2], "net_h1", str(i), float(i), "wrong", None, 0)
-        assert store.saving, store.message
+        assert store.saving and store.status.unsaved == 0, store.message
     """)
     procs = [subprocess.Popen([sys.executable, "-c", code, str(home), name]) for name in ("ann", "bob")]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     store = Store(home)
+    assert store.message is None
     for name in ("ann", "bob"):
         assert [e.text for e in store.events("mazur", name)] == [str(i) for i in range(300)]
     assert sqlite3.connect(home / "progress.db").execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -21,11 +21,13 @@ Each case leaves one sentence in `message`; every change is told to `on_status`.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import sqlite3
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -163,6 +165,7 @@ class Store:
         self._retrying: threading.Thread | None = None
         self.message: str | None = None
         self._open()
+        atexit.register(_last_try, weakref.ref(self))
 
     # --- state --------------------------------------------------------------------------------
     @property
@@ -388,7 +391,7 @@ class Store:
         if len(text) > TEXT_KEPT:
             text = text[:TEXT_KEPT] + f"… ({len(text):,} characters in all)"
         self._add(exercise=exercise, variant=variant, step=step, kind="answer", text=text, value=value,
-                  verdict=verdict, mistake=mistake, hints=hints, mode="lesson" if lesson else "quiz")
+                  verdict=str(verdict), mistake=mistake, hints=hints, mode="lesson" if lesson else "quiz")
 
     def hint(self, exercise: str, variant: str, step: str, stage: int) -> None:
         """A hint seen; stage 3 is the answer shown."""
@@ -470,6 +473,13 @@ class Store:
                 except sqlite3.Error:
                     pass
             self.db = None
+
+
+def _last_try(ref: "weakref.ref[Store]") -> None:
+    """At exit, one more attempt at what could not be written."""
+    store = ref()
+    if store is not None and store.status.unsaved:
+        store.flush()
 
 
 # --- schema versions -------------------------------------------------------------------------------
