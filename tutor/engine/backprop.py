@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import activations, losses
 from .network import Network
 
 
@@ -38,21 +37,24 @@ def forward(net: Network, X: np.ndarray, T: np.ndarray | None) -> Pass:
     """Nets and outs of every layer; with targets T also the error of every output."""
     X = np.atleast_2d(np.asarray(X, dtype=np.float64))
     outs, nets = [X], []
-    for l in range(net.n_layers):
+    for l, f in enumerate(net.activation_rules):
         z = outs[-1] @ net.W(l).T + net.b(l)
         nets.append(z)
-        outs.append(activations.activate(net.activations[l], z))
+        outs.append(f.forward(z))
     if T is None:
         return Pass(nets, outs, None)
     T = np.atleast_2d(np.asarray(T, dtype=np.float64))
-    errors = losses.per_output(net.loss, net.activations[-1], nets[-1], outs[-1], T)
+    errors = net.loss_rule.per_output(net.activations[-1], nets[-1], outs[-1], T)
     return Pass(nets, outs, errors)
 
 
 def output_delta(net: Network, z: np.ndarray, out: np.ndarray, T: np.ndarray) -> np.ndarray:
-    if net.loss == "cross_entropy":
-        return out - T  # softmax or sigmoid with cross-entropy: the ratios cancel
-    return losses.d_out(net.loss, out, T) * activations.derivative(net.activations[-1], z, out)
+    """delta_o = dE_total/dout_o * dout_o/dnet_o, or out - target where the ratios cancel
+    (cross-entropy on sigmoid or softmax outputs)."""
+    loss, f = net.loss_rule, net.activation_rules[-1]
+    if f.name in loss.delta_is_out_minus_target:
+        return out - T
+    return loss.d_out(out, T, out.shape[-1]) * f.derivative(z, out)
 
 
 def backward(net: Network, p: Pass, T: np.ndarray) -> Pass:
@@ -74,7 +76,7 @@ def backward(net: Network, p: Pass, T: np.ndarray) -> Pass:
             grad[start : start + n_b] = gb.sum(keepdims=True) if n_b == 1 else gb
         if l:
             back = d @ net.W(l)  # sum_o delta_o * w_ho
-            deltas[l - 1] = back * activations.derivative(net.activations[l - 1], p.nets[l - 1], p.outs[l])
+            deltas[l - 1] = back * net.activation_rules[l - 1].derivative(p.nets[l - 1], p.outs[l])
     p.deltas, p.grad = deltas, grad
     return p
 

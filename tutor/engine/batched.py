@@ -20,6 +20,7 @@ class Population:
     def __init__(self, net: Network, thetas, X, T, learning_rate=0.5, momentum=0.0,
                  mode: str = "online", update_biases: bool = False):
         self.net = net
+        self.rules, self.loss = net.activation_rules, net.loss_rule  # ValueError for unknown names
         thetas = np.atleast_2d(np.asarray(thetas, dtype=np.float64))
         self.K = len(thetas)
         self.theta = np.ascontiguousarray(thetas.T)       # (P, K): a row per parameter
@@ -58,40 +59,12 @@ class Population:
                     net[o] += tk
                 if self.b_rows[l] is not None:
                     net[o] += th[self.b_rows[l][o]]               # + b * 1
-            self._activate(self.net.activations[l], net, self.outs[l + 1])
-
-    @staticmethod
-    def _activate(name: str, net: np.ndarray, out: np.ndarray) -> None:
-        if name == "sigmoid":
-            # 1 / (1 + e^-net); e^-net overflowing to inf gives exactly 0, as it should
-            np.negative(net, out=out)
-            np.exp(out, out=out)
-            out += 1.0
-            np.reciprocal(out, out=out)
-        elif name == "tanh":
-            np.tanh(net, out=out)
-        elif name == "relu":
-            np.maximum(net, 0.0, out=out)
-        elif name == "identity":
-            out[:] = net
-        else:  # softmax over the layer, for every network
-            np.subtract(net, net.max(axis=0), out=out)
-            np.exp(out, out=out)
-            out /= out.sum(axis=0)
+            self.rules[l].into(net, self.outs[l + 1])
 
     def _sample_error(self, t: np.ndarray) -> np.ndarray:
-        net, out, loss = self.nets[-1], self.outs[-1], self.net.loss
-        t = t[:, None]
-        if loss == "half_sse":
-            return 0.5 * ((t - out) ** 2).sum(axis=0)
-        if loss == "mse":
-            return ((t - out) ** 2).mean(axis=0)
-        if self.net.activations[-1] == "softmax":
-            m = net.max(axis=0)
-            lse = m + np.log(np.exp(net - m).sum(axis=0))
-            return -(t * (net - lse)).sum(axis=0)
-        log_o, log_1mo = -np.logaddexp(0.0, -net), -np.logaddexp(0.0, net)
-        return -(t * log_o + (1.0 - t) * log_1mo).sum(axis=0)
+        # the loss's own rule, with the layer along the last axis as it expects
+        net, out = self.nets[-1].T, self.outs[-1].T
+        return self.loss.per_output(self.rules[-1].name, net, out, t[None, :]).sum(axis=-1)
 
     def errors(self) -> np.ndarray:
         """Total error of every network over all samples, (K,)."""
@@ -102,25 +75,16 @@ class Population:
                 total += self._sample_error(t)
         return total
 
-    def outputs(self) -> np.ndarray:
-        """Outputs of every network for every sample, (K, S, n_out)."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            result = []
-            for x in self.X:
-                self._forward(x)
-                result.append(self.outs[-1].T.copy())
-        return np.stack(result, axis=1)
-
     # --- backward and update ------------------------------------------------------------------
     def _backward(self, t: np.ndarray, accumulate: bool) -> None:
         net_, th, tk, g = self.net, self.theta, self.tk, self.grad
         L = self.L
-        out, d = self.outs[-1], self.deltas[-1]
-        np.subtract(out, t[:, None], out=d)                      # out - target = -(target - out)
-        if net_.loss == "mse":
-            d *= 2.0 / out.shape[0]
-        if net_.loss != "cross_entropy":                          # cross-entropy: delta = out - target
-            self._times_derivative(net_.activations[-1], self.nets[-1], out, d, self.tmp[-1])
+        out, d, f = self.outs[-1], self.deltas[-1], self.rules[-1]
+        if f.name in self.loss.delta_is_out_minus_target:
+            np.subtract(out, t[:, None], out=d)
+        else:  # delta_o = dE_total/dout_o * dout_o/dnet_o
+            self.loss.d_out(out, t[:, None], out.shape[0], into=d)
+            f.times_derivative(self.nets[-1], out, d, self.tmp[-1])
         for l in range(L - 1, -1, -1):
             d, prev = self.deltas[l], self.outs[l]
             if l:  # delta_h = (sum_o delta_o w_oh) * dout_h/dnet_h, with the weights before the update
@@ -130,7 +94,7 @@ class Population:
                     for o in range(1, len(self.w_rows[l])):
                         np.multiply(th[self.w_rows[l][o][j]], d[o], out=tk)
                         below[j] += tk
-                self._times_derivative(net_.activations[l - 1], self.nets[l - 1], prev, below, self.tmp[l - 1])
+                self.rules[l - 1].times_derivative(self.nets[l - 1], prev, below, self.tmp[l - 1])
             for o, row in enumerate(self.w_rows[l]):
                 for j, r in enumerate(row):
                     if accumulate:
@@ -144,19 +108,6 @@ class Population:
                     g[sorted(set(rows))] = 0.0
                 for o, r in enumerate(rows):
                     g[r] += d[o]                                      # dE/db: the deltas it feeds
-
-    @staticmethod
-    def _times_derivative(name, net, out, d, tmp) -> None:
-        if name == "sigmoid":
-            np.subtract(1.0, out, out=tmp)
-            tmp *= out
-            d *= tmp                                                 # * out (1 - out)
-        elif name == "tanh":
-            np.multiply(out, out, out=tmp)
-            np.subtract(1.0, tmp, out=tmp)
-            d *= tmp                                                 # * (1 - out^2)
-        elif name == "relu":
-            d *= net > 0
 
     def _apply(self) -> None:
         # v = mu v - eta g; p = p + v, per network (weights; biases only when they move)

@@ -8,6 +8,14 @@ down to about a millisecond. Large networks go through NumPy and BLAS instead
 
 Layout: theta holds all weights (layer after layer, row-major over (to, from)), then all
 biases; nets, outs and deltas are flat with one slot per neuron, layer l at n_off[l].
+
+The functions' numbers are their `code` in activations.py and losses.py; numba freezes
+them into the compiled (and disk-cached) code, which is why a code never changes. numba
+cannot call rules chosen at run time from a registry and still cache the loop, so the
+scalar form of each function is written here, under its name. To compile a new
+activation or loss, add its branches to _activate and _derivative (or to _sample_error and
+the output deltas in _backward) and its code to COMPILED_*; until then Trainer trains
+networks using it through NumPy, and `codes` refuses them.
 """
 
 from __future__ import annotations
@@ -17,33 +25,58 @@ import math
 import numpy as np
 from numba import njit
 
-ACT = {"sigmoid": 0, "tanh": 1, "relu": 2, "identity": 3, "softmax": 4}
-LOSS = {"half_sse": 0, "mse": 1, "cross_entropy": 2}
+from . import activations, losses
+
+SIGMOID, TANH, RELU, IDENTITY, SOFTMAX = (a.code for a in (
+    activations.SIGMOID, activations.TANH, activations.RELU, activations.IDENTITY, activations.SOFTMAX))
+HALF_SSE, MSE, CROSS_ENTROPY = (f.code for f in (losses.HALF_SSE, losses.MSE, losses.CROSS_ENTROPY))
+COMPILED_ACTIVATIONS = frozenset((SIGMOID, TANH, RELU, IDENTITY, SOFTMAX))
+COMPILED_LOSSES = frozenset((HALF_SSE, MSE, CROSS_ENTROPY))
+
+
+def compiles(net) -> bool:
+    """Has this loop a rule for every function of net?"""
+    return (all(f.code in COMPILED_ACTIVATIONS for f in net.activation_rules)
+            and net.loss_rule.code in COMPILED_LOSSES)
+
+
+def codes(net) -> tuple[np.ndarray, int]:
+    """The codes of net's activations (one per layer) and of its loss, for train()."""
+    for f in net.activation_rules:
+        if f.code not in COMPILED_ACTIVATIONS:
+            raise ValueError(f"the compiled training loop has no rule for activation {f.name!r}")
+    if net.loss_rule.code not in COMPILED_LOSSES:
+        raise ValueError(f"the compiled training loop has no rule for loss {net.loss!r}")
+    return np.array([f.code for f in net.activation_rules], dtype=np.int64), net.loss_rule.code
 
 
 @njit(cache=True)
 def _activate(a, x):
-    if a == 0:  # 1 / (1 + e^-x), both branches overflow-free
+    if a == SIGMOID:  # 1 / (1 + e^-x), both branches overflow-free
         if x >= 0.0:
             return 1.0 / (1.0 + math.exp(-x))
         e = math.exp(x)
         return e / (1.0 + e)
-    if a == 1:
+    if a == TANH:
         return math.tanh(x)
-    if a == 2:
+    if a == RELU:
         return x if x > 0.0 else 0.0
-    return x
+    if a == IDENTITY:
+        return x
+    raise ValueError("the compiled loop has no element-wise rule for this activation code")
 
 
 @njit(cache=True)
 def _derivative(a, net, out):
-    if a == 0:
+    if a == SIGMOID:
         return out * (1.0 - out)  # out (1 - out)
-    if a == 1:
-        return 1.0 - out * out
-    if a == 2:
+    if a == TANH:
+        return 1.0 - out * out  # 1 - out^2
+    if a == RELU:
         return 1.0 if net > 0.0 else 0.0
-    return 1.0
+    if a == IDENTITY:
+        return 1.0
+    raise ValueError("the compiled loop has no element-wise derivative for this activation code")
 
 
 @njit(cache=True)
@@ -72,7 +105,7 @@ def _forward(theta, sizes, w_off, b_off, b_cnt, act, x, nets, outs, n_off):
             elif b_cnt[l] > 1:
                 s += theta[b_off[l] + k]
             nets[qo + k] = s
-        if act[l] == 4:  # softmax, shifted by the largest net
+        if act[l] == SOFTMAX:  # shifted by the largest net
             m = nets[qo]
             for k in range(1, n_out):
                 m = max(m, nets[qo + k])
@@ -92,7 +125,7 @@ def _sample_error(sizes, act, loss, nets, outs, n_off, t):
     L = sizes.shape[0] - 1
     qo, n = n_off[L], sizes[L]
     e = 0.0
-    if loss == 2 and act[L - 1] == 4:
+    if loss == CROSS_ENTROPY and act[L - 1] == SOFTMAX:
         m = nets[qo]
         for k in range(1, n):
             m = max(m, nets[qo + k])
@@ -105,13 +138,15 @@ def _sample_error(sizes, act, loss, nets, outs, n_off, t):
         return e
     for k in range(n):
         o = outs[qo + k]
-        if loss == 0:
+        if loss == HALF_SSE:
             e += 0.5 * (t[k] - o) ** 2
-        elif loss == 1:
+        elif loss == MSE:
             e += (t[k] - o) ** 2 / n
-        else:
+        elif loss == CROSS_ENTROPY:  # binary, on a sigmoid output
             z = nets[qo + k]
             e -= t[k] * _log_sigmoid(z) + (1.0 - t[k]) * _log_sigmoid(-z)
+        else:
+            raise ValueError("the compiled loop has no rule for this loss code")
     return e
 
 
@@ -133,11 +168,14 @@ def _backward(theta, vel, grad, sizes, w_off, b_off, b_cnt, act, loss, nets, out
     qo, n = n_off[L], sizes[L]
     for k in range(n):
         o = outs[qo + k]
-        if loss == 2:
-            deltas[qo + k] = o - t[k]  # cross-entropy: out - target
+        if loss == CROSS_ENTROPY:
+            deltas[qo + k] = o - t[k]  # out - target: the ratios cancel
+        elif loss == HALF_SSE:
+            deltas[qo + k] = (o - t[k]) * _derivative(act[L - 1], nets[qo + k], o)
+        elif loss == MSE:
+            deltas[qo + k] = 2.0 * (o - t[k]) / n * _derivative(act[L - 1], nets[qo + k], o)
         else:
-            d_out = (o - t[k]) if loss == 0 else 2.0 * (o - t[k]) / n
-            deltas[qo + k] = d_out * _derivative(act[L - 1], nets[qo + k], o)
+            raise ValueError("the compiled loop has no rule for this loss code")
     for l in range(L - 1, -1, -1):
         n_in, n_out = sizes[l], sizes[l + 1]
         po, qo = n_off[l], n_off[l + 1]

@@ -27,11 +27,24 @@ class Network:
         self.activations = tuple(self.activations)
         if len(self.activations) != len(self.sizes) - 1:
             raise ValueError("one activation per layer after the input")
+        for name in self.activations:  # a name no path knows is an error here, not later
+            activations.get(name)
+        losses.get(self.loss)
         if self.bias not in naming.BIAS_MODES:
             raise ValueError(f"unknown bias mode {self.bias!r}")
         self.theta = np.array(self.theta, dtype=np.float64).reshape(-1)
         if self.theta.size != self.n_parameters:
             raise ValueError(f"expected {self.n_parameters} parameters, got {self.theta.size}")
+
+    # --- functions ------------------------------------------------------------
+    @property
+    def activation_rules(self) -> tuple[activations.Activation, ...]:
+        """The definition of each layer's activation (ValueError for a name not registered)."""
+        return tuple(activations.get(name) for name in self.activations)
+
+    @property
+    def loss_rule(self) -> losses.Loss:
+        return losses.get(self.loss)
 
     # --- layout -------------------------------------------------------------
     @property
@@ -102,16 +115,20 @@ class Network:
 
 def check_combination(activations_: tuple[str, ...], loss: str) -> str | None:
     """Why this choice of functions cannot be trained, or None when it can."""
-    for name in activations_:
-        if name not in activations.NAMES:
-            return f"unknown activation {name!r} (choose from {', '.join(activations.NAMES)})"
-    if "softmax" in activations_[:-1]:
-        return "softmax is only allowed on the output layer"
-    if loss not in losses.NAMES:
-        return f"unknown loss {loss!r} (choose from {', '.join(losses.NAMES)})"
-    out = activations_[-1]
-    if out == "softmax" and loss != "cross_entropy":
-        return "softmax outputs need loss = \"cross_entropy\""
-    if loss == "cross_entropy" and out not in ("sigmoid", "softmax"):
-        return "cross_entropy needs sigmoid or softmax outputs (ln of the output must exist)"
+    try:
+        rules = [activations.get(name) for name in activations_]
+        rule = losses.get(loss)
+    except ValueError as e:
+        return str(e)
+    for a in rules[:-1]:
+        if not a.elementwise:
+            return f"{a.name} is only allowed on the output layer"
+    out = rules[-1]
+    if not out.elementwise and out.name not in rule.delta_is_out_minus_target:
+        fits = [f.name for f in losses.REGISTRY.values() if out.name in f.delta_is_out_minus_target]
+        fits = " or ".join(f'"{n}"' for n in fits)
+        return f"{out.name} outputs need loss = {fits}"
+    if rule.delta_is_out_minus_target and out.name not in rule.delta_is_out_minus_target:
+        return (f"{rule.name} needs {' or '.join(rule.delta_is_out_minus_target)} outputs "
+                "(ln of the output must exist)")
     return None

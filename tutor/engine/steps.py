@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import activations, losses, naming
+from . import naming
 from .backprop import backward, forward, total_error
 from .network import Network
 from .training import Settings, Trainer
@@ -88,15 +88,10 @@ def _unbracket(text: str) -> str:
     return re.sub(r"\(\((-[0-9.e+-]+)\)\)", r"(\1)", text)
 
 
-_OUT_TEMPLATE = {"sigmoid": "1/(1+exp(-{0}))", "tanh": "tanh({0})", "relu": "max(0, {0})",
-                 "identity": "{0}"}
-_DERIV_TEMPLATE = {"sigmoid": ("{0}*(1-{0})", "out"), "tanh": ("1-{0}^2", "out"),
-                   "relu": ("(1 if {0} > 0 else 0)", "net"), "identity": ("1", None)}
-
-
 class _Builder:
     def __init__(self, net: Network, settings: Settings):
         self.net, self.settings = net, settings
+        self.rules, self.loss = net.activation_rules, net.loss_rule  # ValueError for unknown names
         self.steps: list[Step] = []
         self.values: dict[str, float] = dict(net.parameters())
         self.values["eta"] = float(settings.learning_rate)
@@ -149,7 +144,7 @@ class _Builder:
         net = self.net
         for l in range(net.n_layers):
             names = naming.neuron_names(net.sizes, l + 1)
-            act = net.activations[l]
+            f = self.rules[l]
             for k, nk in enumerate(names):
                 refs, parts = [], []
                 for j in range(net.sizes[l]):
@@ -159,26 +154,21 @@ class _Builder:
                     parts.append(f"{{{len(refs)}}}*1")
                     refs.append(self.bn[l][0 if len(self.bn[l]) == 1 else k])
                 self.add(q(f"net_{nk}"), "net", "forward", " + ".join(parts), refs, p.nets[l][0, k])
-                if act != "softmax":
-                    self.add(q(f"out_{nk}"), "out", "forward", _OUT_TEMPLATE[act],
+                if f.elementwise:
+                    self.add(q(f"out_{nk}"), "out", "forward", f.formula.format(net="{0}"),
                              [q(f"net_{nk}")], p.outs[l + 1][0, k])
-            if act == "softmax":  # every output needs every net, so the nets come first
-                denom = " + ".join(f"exp({{{j}}})" for j in range(len(names)))
+            if not f.elementwise:  # softmax: every output needs every net, so the nets come first
+                sum_exp = " + ".join(f"exp({{{j}}})" for j in range(len(names)))
                 refs = [q(f"net_{n}") for n in names]
                 for k, nk in enumerate(names):
-                    self.add(q(f"out_{nk}"), "out", "forward", f"exp({{{k}}})/({denom})", refs,
-                             p.outs[l + 1][0, k])
+                    self.add(q(f"out_{nk}"), "out", "forward",
+                             f.formula.format(net=f"{{{k}}}", sum_exp=sum_exp), refs, p.outs[l + 1][0, k])
 
     def _error(self, p, q):
         net = self.net
         names = naming.neuron_names(net.sizes, net.n_layers)
         n = len(names)
-        template = {
-            "half_sse": "1/2*({0} - {1})^2",
-            "mse": f"1/{n}*({{0}} - {{1}})^2",
-            "cross_entropy": ("-{0}*ln({1})" if net.activations[-1] == "softmax"
-                              else "-({0}*ln({1}) + (1-{0})*ln(1-{1}))"),
-        }[net.loss]
+        template = self.loss.error_formula(net.activations[-1]).format(target="{0}", out="{1}", n=n)
         for k, nk in enumerate(names):
             self.add(q(f"E_{nk}"), "error", "error", template,
                      [q(f"target_{nk}"), q(f"out_{nk}")], p.errors[0, k])
@@ -192,23 +182,21 @@ class _Builder:
         grads: dict[str, str] = {}
         last = L - 1
         names = naming.neuron_names(net.sizes, L)
-        act = net.activations[last]
+        f = self.rules[last]
         # error signal into each neuron of the layer being worked on:
         # (id of dE/dout, id of dout/dnet) or, for softmax with cross-entropy, the delta id
         chain: dict[str, tuple[str, ...]] = {}
         for k, nk in enumerate(names):
             out, netk, tk = q(f"out_{nk}"), q(f"net_{nk}"), q(f"target_{nk}")
-            if act == "softmax":
+            if not f.elementwise:  # softmax: with cross-entropy, delta = out - target
                 delta = q(f"delta_{nk}")
                 self.add(delta, "delta", "output", "{0} - {1}", [out, tk], p.deltas[last][0, k],
                          "o", aliases=[f"d{E}/d{netk}"])
                 chain[nk] = (delta,)
             else:
                 d_out = f"d{E}/d{out}"
-                template = {"half_sse": "-({0} - {1})",
-                            "mse": f"-2/{len(names)}*({{0}} - {{1}})",
-                            "cross_entropy": "-({0}/{1} - (1-{0})/(1-{1}))"}[net.loss]
-                value = losses.d_out(net.loss, p.outs[-1][0], t)[k]
+                template = self.loss.d_out_formula.format(target="{0}", out="{1}", n=len(names))
+                value = self.loss.d_out(p.outs[-1][0], t, len(names))[k]
                 self.add(d_out, "dE_dout", "output", template, [tk, out], value, "o")
                 chain[nk] = (d_out, self._dout_dnet(nk, q, p, last, k, "output", "o"))
             self._weights(last, k, nk, chain[nk], q, src, E, grads, interleave, "output", "o", p)
@@ -239,10 +227,10 @@ class _Builder:
         return grads
 
     def _dout_dnet(self, nk, q, p, l, k, phase, label) -> str:
-        act = self.net.activations[l]
-        template, arg = _DERIV_TEMPLATE[act]
-        refs = {"out": [q(f"out_{nk}")], "net": [q(f"net_{nk}")], None: []}[arg]
-        value = activations.derivative(act, p.nets[l][0], p.outs[l + 1][0])[k]
+        f = self.rules[l]
+        template = f.derivative_formula.format(out="{0}", net="{0}")
+        refs = {"out": [q(f"out_{nk}")], "net": [q(f"net_{nk}")], None: []}[f.derivative_of]
+        value = f.derivative(p.nets[l][0], p.outs[l + 1][0])[k]
         sid = f"d{q(f'out_{nk}')}/d{q(f'net_{nk}')}"
         self.add(sid, "dout_dnet", phase, template, refs, value, label)
         return sid

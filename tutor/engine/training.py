@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import activations
 from .backprop import forward, output_delta
 from .network import Network
 
@@ -41,6 +40,7 @@ class Settings:
 def step_numpy(net: Network, vel: np.ndarray, X: np.ndarray, T: np.ndarray, s: Settings) -> None:
     """One update from the samples X, T (all at once), in place on net.theta and vel."""
     p = forward(net, X, None)  # the update needs no error value
+    rules = net.activation_rules
     delta = output_delta(net, p.nets[-1], p.outs[-1], T)
     grad = np.zeros_like(net.theta)
     for l in range(net.n_layers - 1, -1, -1):
@@ -53,8 +53,7 @@ def step_numpy(net: Network, vel: np.ndarray, X: np.ndarray, T: np.ndarray, s: S
         if s.fresh_weights:  # update this layer before the deltas below look at it
             _apply(net, vel, grad, l, s)
         if l:
-            delta = (delta @ net.W(l)) * activations.derivative(
-                net.activations[l - 1], p.nets[l - 1], p.outs[l])
+            delta = (delta @ net.W(l)) * rules[l - 1].derivative(p.nets[l - 1], p.outs[l])
     if not s.fresh_weights:
         for l in range(net.n_layers):
             _apply(net, vel, grad, l, s)
@@ -104,10 +103,12 @@ class Trainer:
 
     @property
     def use_kernel(self) -> bool:
-        """Small enough for the compiled loop, and numba there? Decided on first use, so a
-        Trainer made only to measure an error never imports numba."""
+        """Small enough for the compiled loop, numba there, and a compiled rule for each of
+        the network's functions? Decided on first use, so a Trainer made only to measure an
+        error never imports numba."""
         if self._use_kernel is None:
-            self._use_kernel = self.net.n_weights * len(self.X) <= KERNEL_LIMIT and _kernel() is not None
+            small = self.net.n_weights * len(self.X) <= KERNEL_LIMIT
+            self._use_kernel = small and _kernel() is not None and _kernel().compiles(self.net)
         return self._use_kernel
 
     def error(self) -> float:
@@ -141,10 +142,10 @@ class Trainer:
         w_off = np.array([net.weight_offset(l) for l in range(net.n_layers)], dtype=np.int64)
         b_off = np.array([net.bias_offset(l) for l in range(net.n_layers)], dtype=np.int64)
         b_cnt = np.array([net.bias_count(l) for l in range(net.n_layers)], dtype=np.int64)
-        act = np.array([k.ACT[a] for a in net.activations], dtype=np.int64)
+        act, loss = k.codes(net)
         errors = np.full(len(record), np.nan)
         s = self.settings
-        done = k.train(net.theta, self.vel, sizes, w_off, b_off, b_cnt, act, k.LOSS[net.loss],
+        done = k.train(net.theta, self.vel, sizes, w_off, b_off, b_cnt, act, loss,
                        self.X, self.T, float(s.learning_rate), float(s.momentum),
                        s.mode == "batch", bool(s.update_biases), bool(s.fresh_weights),
                        int(n), record, errors, thetas)
