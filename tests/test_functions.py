@@ -5,12 +5,12 @@ steps) takes its rules from there, and a name none of them knows is an error in 
 import numpy as np
 import pytest
 
-from tutor.engine import activations, losses
+from tutor.engine import activations, kernel, losses
 from tutor.engine.backprop import gradient, total_error
 from tutor.engine.batched import Population
 from tutor.engine.network import Network, check_combination
 from tutor.engine.steps import identifier, solve
-from tutor.engine.training import Settings, Trainer, _kernel
+from tutor.engine.training import Settings, Trainer
 from tutor.lesson.answer import parse
 
 from .conftest import mazur_network
@@ -69,13 +69,12 @@ def test_steps_refuse_unknown_names():
 
 def test_the_compiled_loop_refuses_codes_it_has_no_rule_for():
     """Today's kernel took any unknown activation code for identity."""
-    k = _kernel()
     net = mazur_network()
     sizes = np.array(net.sizes, dtype=np.int64)
     offsets = [np.array(v, dtype=np.int64) for v in ([0, 4], [8, 9], [1, 1])]
     for act, loss in (([0, 99], 0), ([0, 0], 99)):
         with pytest.raises(ValueError, match="no .*rule"):
-            k.train(net.theta.copy(), np.zeros(10), sizes, *offsets, np.array(act, dtype=np.int64), loss,
+            kernel.train(net.theta.copy(), np.zeros(10), sizes, *offsets, np.array(act, dtype=np.int64), loss,
                     np.array(X), np.array(T), 0.5, 0.0, False, False, False, 1,
                     np.array([], dtype=np.int64), np.zeros(0), np.zeros((0, 10)))
 
@@ -93,11 +92,10 @@ def test_codes_are_unique_and_the_kernel_takes_them_from_the_registry():
     for registry in (activations.REGISTRY, losses.REGISTRY):
         codes = [f.code for f in registry.values()]
         assert len(set(codes)) == len(codes)
-    k = _kernel()
-    assert k.COMPILED_ACTIVATIONS <= {a.code for a in activations.REGISTRY.values()}
-    assert k.COMPILED_LOSSES <= {f.code for f in losses.REGISTRY.values()}
+    assert kernel.COMPILED_ACTIVATIONS <= {a.code for a in activations.REGISTRY.values()}
+    assert kernel.COMPILED_LOSSES <= {f.code for f in losses.REGISTRY.values()}
     net = Network.random((2, 3, 3, 3), ("tanh", "relu", "softmax"), "cross_entropy", "neuron", 1)
-    act, loss = k.codes(net)
+    act, loss = kernel.codes(net)
     assert list(act) == [activations.TANH.code, activations.RELU.code, activations.SOFTMAX.code]
     assert loss == losses.CROSS_ENTROPY.code
 
@@ -127,10 +125,10 @@ SOFTPLUS = activations.Activation(
 
 
 @pytest.fixture
-def softplus(monkeypatch):
+def softplus():
     """softplus registered for one test only: the one change a new activation needs."""
-    monkeypatch.setitem(activations.REGISTRY, "softplus", SOFTPLUS)
-    return SOFTPLUS
+    yield activations.register(SOFTPLUS)
+    del activations.REGISTRY["softplus"]
 
 
 def _softplus_case():

@@ -30,7 +30,6 @@ class Population:
         self.eta = np.broadcast_to(np.asarray(learning_rate, dtype=np.float64), (self.K,)).copy()
         self.mu = np.broadcast_to(np.asarray(momentum, dtype=np.float64), (self.K,)).copy()
         self.mode, self.update_biases = mode, update_biases
-        self.iteration = 0
         index = {name: i for i, name in enumerate(net.names)}
         wn, bn = weight_names(net.sizes), bias_names(net.sizes, net.bias)
         # rows of theta: w_rows[l][o][j]; b_rows[l][o] (the same row for a shared bias)
@@ -136,7 +135,6 @@ class Population:
                         self._forward(x)
                         self._backward(t, accumulate=False)
                         self._apply()
-                self.iteration += 1
         rows.append(self.errors())
         return np.array(rows)
 
