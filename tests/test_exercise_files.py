@@ -74,7 +74,7 @@ BAD = [
     (GOOD.replace("[[0.5, 0.6]]", '[[0.5, "x"]]'), "parameters.weights[1][0][1]", "must be a number"),
     (GOOD.replace("biases = [0.1, 0.2]", "biases = [0.1]"), "parameters.biases", "2 entries"),
     (GOOD.replace("biases = [0.1, 0.2]", ""), "parameters.biases", "missing"),
-    (GOOD.replace("targets = [[1.0]]", "targets = [[1.0], [0.0]]"), "data.targets", "must have 1 rows"),
+    (GOOD.replace("targets = [[1.0]]", "targets = [[1.0], [0.0]]"), "data.targets", "must have 1 row, not 2"),
     (GOOD.replace("inputs = [[0.0, 1.0]]", "inputs = [[0.0, 1.0, 2.0]]"), "data.inputs[0]", "must have 2 numbers"),
     (GOOD.replace("[data]\ninputs = [[0.0, 1.0]]\ntargets = [[1.0]]", ""), "[data]", "missing"),
     (GOOD + "[training]\nlearning_rate = -1\n", "training.learning_rate", "greater than 0"),

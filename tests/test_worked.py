@@ -164,3 +164,143 @@ def test_opening_a_wrong_file_opens_nothing(tmp_path):
     with pytest.raises(ExerciseError, match="lesson.ask"):
         open_lesson(str(path), "", store)
     assert store.lessons() == []
+
+
+# --- loader messages that point at the right place --------------------------------------------------
+
+NEURON_BIASES = GOOD.replace('activation = "sigmoid"', 'activation = "sigmoid"\nbias = "neuron"').replace(
+    "biases = [0.1, 0.2]", "biases = [[0.1], [0.2]]")
+
+
+@pytest.mark.parametrize("text, key, problem", [
+    (NEURON_BIASES, "parameters.biases[0]", "must have 2 numbers, not 1"),
+    (NEURON_BIASES.replace("[[0.1], [0.2]]", "[0.1, [0.2]]"), "parameters.biases[0]", "must be a list of 2 numbers"),
+    (NEURON_BIASES.replace("[[0.1], [0.2]]", "[[0.1, 0.2], [0.2, 0.3]]"), "parameters.biases[1]",
+     "must have 1 number, not 2"),
+    (GOOD.replace("targets = [[1.0]]", "targets = [[1.0], [0.0]]"), "data.targets", "must have 1 row, not 2"),
+    (GOOD.replace("[[0.5, 0.6]]]", "[[0.5, 0.6]], [[1.0]]]"), "parameters.weights", "must hold 2 layers of"),
+])
+def test_messages_point_at_the_right_place_and_count_in_words(tmp_path, text, key, problem):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ExerciseError) as info:
+        load(str(path))
+    assert str(info.value) == f"{path}: {key}: {problem}" or str(info.value).startswith(f"{path}: {key}: {problem}")
+
+
+def test_a_directory_a_device_and_a_bom_are_named(tmp_path):
+    with pytest.raises(ExerciseError, match="is a directory"):
+        load(str(tmp_path))
+    with pytest.raises(ExerciseError, match="is not a file"):
+        load("/dev/null")
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + GOOD.encode())
+    with pytest.raises(ExerciseError, match=r"bom.toml: starts with a byte-order mark \(BOM\)"):
+        load(str(bom))
+
+
+def test_lists_nested_a_thousand_deep_are_one_line_exit_2(tmp_path, capsys):
+    """Today: a 3,002-line RecursionError traceback from inside tomllib."""
+    path = tmp_path / "deep.toml"
+    path.write_text(GOOD + "[variants]\nweights = " + "[" * 1000 + "]" * 1000 + "\n")
+    for argv in (["solve", str(path)], ["check-exercise", str(path)], [str(path)]):
+        assert main(argv) == 2
+        out, err = capsys.readouterr()
+        assert err == f"bptutor: {path}: TOML: lists or tables nested too deeply to be read\n" and out == ""
+
+
+# --- the tutor's exit status ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("crash, status", [(True, 1), (False, 0)])
+def test_the_tutor_exits_non_zero_when_it_crashed(monkeypatch, crash, status):
+    """Today every crash exits 0, so a script cannot tell a crash from a quit."""
+    from tutor.ui.app import BPTutorApp
+
+    def on_mount(self):
+        if crash:
+            raise RuntimeError("a crash on the way in")
+        self.call_after_refresh(self.exit)  # a quit, once the home screen is up
+
+    run = BPTutorApp.run
+    monkeypatch.setattr(BPTutorApp, "on_mount", on_mount)
+    monkeypatch.setattr(BPTutorApp, "run", lambda self, **kw: run(self, headless=True, **kw))
+    assert main([]) == status
+
+
+# --- every file that validates runs within bounds ------------------------------------------------------
+
+def _sized(tmp_path, sizes, samples=1, mode="online", extra=""):
+    inputs = [[0.1 + 0.8 * (s * 7 + j) % 1 for j in range(sizes[0])] for s in range(samples)]
+    targets = [[0.25] * sizes[-1] for _ in range(samples)]
+    path = tmp_path / "sized.toml"
+    path.write_text(f'title = "sized"\n[network]\nsizes = {sizes}\n[data]\ninputs = {inputs}\n'
+                    f'targets = {targets}\n[training]\nmode = "{mode}"\n{extra}')
+    return str(path)
+
+
+@pytest.mark.parametrize("sizes, samples, mode, extra", [
+    ([2, 2, 2], 1, "online", ""), ([3, 2, 4], 3, "batch", 'update_biases = true\n'),
+    ([2, 3, 2, 1], 2, "batch", ""), ([2, 2, 3], 2, "online", ""),
+])
+def test_the_steps_of_an_update_are_counted_before_it_is_solved(tmp_path, sizes, samples, mode, extra):
+    from tutor.lesson.bounds import update_steps
+
+    text = _sized(tmp_path, sizes, samples, mode)
+    ex = load(text)
+    assert update_steps(ex) == len(build(ex).ids)
+
+
+@pytest.mark.parametrize("sizes, samples, mode, steps", [([2, 23, 2], 1, "online", 499), ([2, 2, 1], 13, "batch", 471)])
+def test_a_file_at_the_limits_is_worked(tmp_path, sizes, samples, mode, steps):
+    """Just inside MAX_STEPS: solved, and the lesson opens (a few tenths of a second here)."""
+    from tutor.lesson.bounds import MAX_STEPS
+
+    worked = build(load(_sized(tmp_path, sizes, samples, mode)))
+    assert len(worked.ids) == steps <= MAX_STEPS
+    assert Lesson(worked).current.step.id == ("net_h1_s1" if samples > 1 else "net_h1")
+
+
+@pytest.mark.parametrize("sizes, samples, mode, key, what", [
+    ([2, 24, 2], 1, "online", "network.sizes", "[2, 24, 2] (96 weights) make an update of 520 steps"),
+    ([2, 2, 1], 14, "batch", "data.inputs", "14 samples worked together (batch) on [2, 2, 1]"),
+    # the sizes the issue found taking the machine down, refused before anything is solved
+    ([2, 200, 200, 1], 1, "online", "network.sizes", "[2, 200, 200, 1] (40,600 weights)"),
+    ([2, 1024, 1024, 1], 1, "online", "network.sizes", "[2, 1024, 1024, 1]"),
+    ([2] + [200] * 10 + [1], 1, "online", "network.sizes", "360,600 weights"),
+])
+def test_a_file_past_the_limits_is_refused_with_the_reason(tmp_path, sizes, samples, mode, key, what):
+    path = _sized(tmp_path, sizes, samples, mode)
+    with pytest.raises(ExerciseError) as info:
+        build(load(path))
+    message = str(info.value)
+    assert message.startswith(f"{path}: {key}: ") and what in message
+    assert message.endswith("more than the 500 a lesson may have: a lesson is for a net a person computes by hand")
+
+
+def test_samples_and_figures_after_training_are_bounded(tmp_path):
+    with pytest.raises(ExerciseError, match=r"data.inputs: has 1,001 samples, more than the 1,000"):
+        load(_sized(tmp_path, [2, 2, 1], 1001))
+    assert len(build(load(_sized(tmp_path, [2, 2, 1], 1000))).ex.X) == 1000
+    # mazur: 12 weights and neurons, one sample: 333,333 iterations are 3,999,996 units
+    from dataclasses import replace
+
+    from tutor.lesson import bounds
+
+    mazur = load("mazur")
+    figure = replace(mazur.figures[-1], after_iterations=333_333)
+    bounds.check(replace(mazur, figures=[figure]))
+    with pytest.raises(ExerciseError, match=r"reference.figures\[0\].after_iterations: 10,000,000 iterations over 1 "
+                                            r"sample of this net are 120,000,000 units"):
+        bounds.check(replace(mazur, figures=[replace(figure, after_iterations=10_000_000)]))
+    with pytest.raises(ExerciseError, match="more than the 4,000,000 a printed figure may ask for"):
+        bounds.check(replace(mazur, figures=[replace(figure, after_iterations=333_334)]))
+
+
+def test_an_update_that_overflows_is_refused(tmp_path):
+    path = _sized(tmp_path, [1] * 12, 1, extra="learning_rate = 1e6\n")
+    text = open(path).read().replace('[network]\n', '[network]\nactivation = "identity"\nbias = "none"\n')
+    text += "[parameters]\nweights = [" + ", ".join(["[[1e6]]"] * 11) + "]\n"
+    text = text.replace("inputs = [[0.1]]", "inputs = [[1e6]]")
+    open(path, "w").write(text)
+    with pytest.raises(ExerciseError, match=r"network: the update overflows at E_total\+ \(inf\)"):
+        build(load(path))

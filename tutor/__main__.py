@@ -111,8 +111,14 @@ def _tutor(args) -> int:
         return 2
     from .ui.app import BPTutorApp
 
-    BPTutorApp(exercise, variant=name).run()
-    return 0
+    return _run_app(BPTutorApp(exercise, variant=name))
+
+
+def _run_app(app) -> int:
+    """Run the tutor; its exit status: 0 after a quit, non-zero when it ended on an
+    unhandled exception (Textual sets return_code to 1 and prints the traceback)."""
+    app.run()
+    return app.return_code or 0
 
 
 def _quiz(args, parser) -> int:
@@ -126,8 +132,7 @@ def _quiz(args, parser) -> int:
         names = [args.exercise]
     from .ui.app import BPTutorApp
 
-    BPTutorApp(quiz=(args.n, names)).run()
-    return 0
+    return _run_app(BPTutorApp(quiz=(args.n, names)))
 
 
 def _workshop(args) -> int:
@@ -193,8 +198,7 @@ def _train(args, parser) -> int:
         from .lesson.opening import worked_for
         from .ui.app import BPTutorApp
 
-        BPTutorApp(worked_for(args.exercise), train=True).run()
-        return 0
+        return _run_app(BPTutorApp(worked_for(args.exercise), train=True))
     from .engine.training import Trainer, record_points
     from .lesson import printout
     from .lesson.exercise import MAX_ITERATIONS, load

@@ -29,9 +29,12 @@ from ..engine.network import Network, check_combination
 from ..engine.training import MODES, Settings
 from .catalog import bundled, bundled_dir
 
+# What a file may hold at all; what a lesson may cost (its steps, its training) is
+# bounds.py's, checked with the worked update.
 MAX_LAYERS = 12          # input + hidden + output
 MAX_NEURONS = 1024       # per layer
-MAX_SAMPLES = 100_000
+MAX_WEIGHTS = 2_000_000
+MAX_SAMPLES = 1_000      # each is read, drawn for every learner's variant, and trained on
 MAX_ITERATIONS = 10_000_000
 MAX_FILE_BYTES = 20_000_000
 
@@ -93,11 +96,16 @@ def resolve(spec: str) -> Path:
     path = Path(spec)
     if path.is_file():
         return path
-    if spec.endswith(".toml") or "/" in spec or "\\" in spec:
-        raise ExerciseError(spec, "", "no such file")
+    looks_like_path = spec.endswith(".toml") or "/" in spec or "\\" in spec
     candidate = bundled_dir() / f"{spec}.toml"
-    if candidate.is_file():
+    if not looks_like_path and candidate.is_file():
         return candidate
+    if path.is_dir():
+        raise ExerciseError(spec, "", "is a directory, not an exercise file")
+    if path.exists():
+        raise ExerciseError(spec, "", "is not a file (an exercise is a .toml file)")
+    if looks_like_path:
+        raise ExerciseError(spec, "", "no such file")
     raise ExerciseError(spec, "", "no such file and no bundled exercise of that name "
                                   f"(bundled: {', '.join(bundled())})")
 
@@ -116,12 +124,17 @@ def load(spec: str, seed: int | None = None) -> Exercise:
         raise ExerciseError(shown, "", f"cannot be read ({e.strerror})") from None
     if len(raw) > MAX_FILE_BYTES:
         raise ExerciseError(shown, "", f"is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise ExerciseError(shown, "", "starts with a byte-order mark (BOM), which TOML does not allow: "
+                                       "save it as UTF-8 without BOM")
     try:
         doc = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ExerciseError(shown, "", "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
         raise ExerciseError(shown, "TOML", str(e)) from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise ExerciseError(shown, "TOML", "lists or tables nested too deeply to be read") from None
     return _Reader(shown, path).read(doc, seed)
 
 
@@ -172,20 +185,19 @@ class _Reader:
             self.fail(key, f"must be one of {', '.join(choices)}, not {value!r}")
         return value
 
+    def row(self, value, key: str, cols: int) -> list[float]:
+        if not isinstance(value, list):
+            self.fail(key, f"must be a list of {_count(cols, 'number')}")
+        if len(value) != cols:
+            self.fail(key, f"must have {_count(cols, 'number')}, not {len(value)}")
+        return [self.number(v, f"{key}[{c}]") for c, v in enumerate(value)]
+
     def matrix(self, value, key: str, rows: int | None, cols: int) -> np.ndarray:
         if not isinstance(value, list) or not value:
             self.fail(key, "must be a non-empty list of rows")
         if rows is not None and len(value) != rows:
-            self.fail(key, f"must have {rows} rows, not {len(value)}")
-        out = np.empty((len(value), cols))
-        for r, row in enumerate(value):
-            if not isinstance(row, list):
-                self.fail(f"{key}[{r}]", f"must be a list of {cols} numbers")
-            if len(row) != cols:
-                self.fail(f"{key}[{r}]", f"must have {cols} numbers, not {len(row)}")
-            for c, v in enumerate(row):
-                out[r, c] = self.number(v, f"{key}[{r}][{c}]")
-        return out
+            self.fail(key, f"must have {_count(rows, 'row')}, not {len(value)}")
+        return np.array([self.row(r, f"{key}[{i}]", cols) for i, r in enumerate(value)], dtype=float)
 
     # --- the file -----------------------------------------------------------------
     def read(self, doc: dict, seed: int | None) -> Exercise:
@@ -243,13 +255,18 @@ class _Reader:
         for key in ("inputs", "targets"):
             if key not in data:
                 self.fail(f"data.{key}", "missing (a row per sample)")
+        if isinstance(data["inputs"], list) and len(data["inputs"]) > MAX_SAMPLES:
+            self.fail("data.inputs", f"has {len(data['inputs']):,} samples, more than the {MAX_SAMPLES:,} "
+                      "an exercise may have: every learner's numbers are drawn for each, and every "
+                      "training iteration passes over them all")
         X = self.matrix(data["inputs"], "data.inputs", None, sizes[0])
-        if len(X) > MAX_SAMPLES:
-            self.fail("data.inputs", f"has more than {MAX_SAMPLES:,} samples")
         T = self.matrix(data["targets"], "data.targets", len(X), sizes[-1])
         if loss == "cross_entropy" and (np.any(T < 0) or np.any(T > 1)):
             self.fail("data.targets", "cross_entropy needs targets between 0 and 1")
 
+        n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+        if n_weights > MAX_WEIGHTS:  # said before any array of that size is made
+            self.fail("network.sizes", f"gives {n_weights:,} weights, too many to be sensible")
         params = self.table(doc, "parameters", False)
         if params:
             net = self.parameters(params, sizes, acts, loss, bias)
@@ -257,8 +274,6 @@ class _Reader:
         else:
             net = Network.random(sizes, acts, loss, bias, seed)
             random_start = True
-        if net.n_parameters > 2_000_000:
-            self.fail("network.sizes", f"gives {net.n_parameters:,} parameters, too many to be sensible")
 
         settings = Settings(learning_rate=lr, mode=mode, momentum=momentum, update_biases=update_biases)
         source, figures = self.reference(doc, net)
@@ -307,7 +322,8 @@ class _Reader:
         weights = params["weights"]
         n_layers = len(sizes) - 1
         if not isinstance(weights, list) or len(weights) != n_layers:
-            self.fail("parameters.weights", f"must hold {n_layers} layers of weights, one per layer after the input")
+            self.fail("parameters.weights", f"must hold {_count(n_layers, 'layer')} of weights, one per layer "
+                      "after the input")
         theta = []
         for l, layer in enumerate(weights):
             W = self.matrix(layer, f"parameters.weights[{l}]", sizes[l + 1], sizes[l])
@@ -320,7 +336,8 @@ class _Reader:
             if biases is None:
                 self.fail("parameters.biases", f"missing (network.bias is \"{bias}\")")
             if not isinstance(biases, list) or len(biases) != n_layers:
-                self.fail("parameters.biases", f"must hold {n_layers} entries, one per layer after the input")
+                self.fail("parameters.biases", f"must hold {_count(n_layers, 'entry', 'entries')}, one per layer "
+                          "after the input")
             for l, b in enumerate(biases):
                 key = f"parameters.biases[{l}]"
                 if bias == "shared":
@@ -328,7 +345,7 @@ class _Reader:
                         self.fail(key, "must be one number (network.bias is \"shared\")")
                     theta.append(self.number(b, key))
                 else:
-                    theta.extend(self.matrix([b] if isinstance(b, list) else b, key, 1, sizes[l + 1])[0])
+                    theta.extend(self.row(b, key, sizes[l + 1]))
         return Network(sizes, acts, loss, bias, np.array(theta))
 
     def reference(self, doc: dict, net: Network) -> tuple[str, list[Figure]]:
@@ -361,6 +378,11 @@ class _Reader:
                      if "after_iterations" in f else 0)
             out.append(Figure(f["id"].strip(), f["printed"].strip(), after))
         return source, out
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    """1 number, 2 numbers."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def _kind(value) -> str:

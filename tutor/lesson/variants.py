@@ -25,6 +25,7 @@ from .worked import Worked, build
 
 VERSION = "bptutor-variant-1"   # part of every hash: changing it would change every variant
 MAX_DRAWS = 200
+DRAW_STEPS = 12_000  # draws x steps of the update: a long update gets fewer draws (~ a few seconds)
 DEFAULTS = {
     "weights": (-0.9, 0.9),
     "biases": (0.05, 0.9),
@@ -104,7 +105,8 @@ def variant_worked(ex: Exercise, name: str) -> Worked:
     worked = build(ex)
     if not name:
         return worked
-    for k in range(MAX_DRAWS):
+    draws = max(1, min(MAX_DRAWS, DRAW_STEPS // len(worked.steps)))
+    for k in range(draws):
         candidate = draw(ex, name, k)
         values = np.concatenate([candidate.network.theta, candidate.X.ravel(), candidate.T.ravel()])
         if not np.all(np.isfinite(values)):
@@ -112,7 +114,7 @@ def variant_worked(ex: Exercise, name: str) -> Worked:
         worked = build(candidate)
         if not collisions(worked):
             return worked
-    raise ExerciseError(str(ex.path), "variants", f"no variant without colliding mistakes in {MAX_DRAWS} draws")
+    raise ExerciseError(str(ex.path), "variants", f"no variant without colliding mistakes in {draws} draws")
 
 
 def variant(ex: Exercise, name: str) -> Exercise:

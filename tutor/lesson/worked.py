@@ -9,10 +9,14 @@ rejects, every command rejects, with the same line, before anything starts.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..engine.naming import neuron_names
 from ..engine.steps import Solution, Step, solve
+from . import bounds
 from .exercise import Exercise, ExerciseError, shown_name
 from .mistakes import Context
 from .reference import Comparison, check_figures, compare, suggest
@@ -82,8 +86,15 @@ def _resolve(ex: Exercise, ids: list[str], by_key: dict[str, Step], key: str) ->
 
 def build(ex: Exercise) -> Worked:
     """The worked update of `ex`, or ExerciseError (one line: file, key, problem)."""
-    solution = solve(ex.network, ex.X, ex.T, ex.settings)
+    bounds.check(ex)  # before anything is solved: the cost is known from the sizes
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is said below, in one line
+        solution = solve(ex.network, ex.X, ex.T, ex.settings)
     steps = solution.steps
+    blown = next((s for s in steps if not math.isfinite(s.value)), None)
+    if blown is not None:
+        raise ExerciseError(shown_name(ex.path), "network",
+                            f"the update overflows at {blown.id} ({blown.value}): numbers this large cannot be "
+                            "worked by hand (smaller parameters, inputs or learning rate)")
     by_key = step_map(steps)
     order = {s.id: i for i, s in enumerate(steps)}
     asked_ids = [s.id for s in steps] if ex.ask is None else _resolve(ex, ex.ask, by_key, "ask")
