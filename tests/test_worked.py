@@ -304,3 +304,28 @@ def test_an_update_that_overflows_is_refused(tmp_path):
     open(path, "w").write(text)
     with pytest.raises(ExerciseError, match=r"network: the update overflows at E_total\+ \(inf\)"):
         build(load(path))
+
+
+def test_solve_ids_lists_what_ask_and_show_may_name(capsys):
+    assert main(["solve", "mazur", "--ids"]) == 0
+    ids = capsys.readouterr().out.splitlines()
+    assert ids == build(load("mazur")).ids and ids[:2] == ["net_h1", "out_h1"] and "dE_total/dw5" in ids
+
+
+async def test_a_lesson_whose_figures_diverge_reaches_its_summary(tmp_path):
+    """Today the lesson crashes at its summary (decimal.InvalidOperation)."""
+    from tutor.ui.app import BPTutorApp
+    from tutor.ui.summary import SummaryScreen
+
+    path = tmp_path / "over.toml"
+    path.write_text(OVERFLOW)
+    app = BPTutorApp(load(str(path)))
+    async with app.run_test(size=(100, 40)) as pilot:
+        lesson = app.screen.lesson
+        while not lesson.finished:
+            lesson.reveal()
+        app.show_summary(lesson)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = str(app.screen.query_one("#summary-text").render())
+        assert "The run diverged before 100 updates" in text

@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("exercise", metavar="EXERCISE")
     solve.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     solve.add_argument("--seed", type=int, help="seed for a random start (default: the file's)")
+    solve.add_argument("--ids", action="store_true",
+                       help="print only the id of every step, one a line (what [lesson] ask and show may name)")
     train = sub.add_parser("train", help="train the network and print the error and outputs")
     train.add_argument("exercise", metavar="EXERCISE")
     train.add_argument("--iterations", type=int, metavar="N", help="passes over the samples (default: the file's)")
@@ -184,6 +186,9 @@ def _solve(args) -> int:
     from .lesson.worked import build
 
     worked = build(load(args.exercise, seed=args.seed))
+    if args.ids:
+        print("\n".join(worked.ids))
+        return 0
     ex, sol, comparisons = worked.ex, worked.solution, worked.comparisons()
     if args.json:
         print(json.dumps(printout.solve_json(ex, sol, comparisons), indent=1))
