@@ -31,9 +31,9 @@ FIGURE = '[reference]\n[[reference.figures]]\nid = "{id}"\nprinted = "0.5"\n{aft
 # (what the file adds, the key named, the problem said)
 WRONG = [
     (FIGURE.format(id="w99", after="after_iterations = 10\n"), "reference.figures[0].id",
-     "'w99' is not E_total, an output or a parameter"),
+     "'w99' is not E_total, an output or a parameter (E_total, out_o1, ..., b2)"),
     (FIGURE.format(id="net_h9", after=""), "reference.figures[0].id",
-     "'net_h9' is not a quantity of this update (did you mean net_h"),
+     "'net_h9' is not a quantity of this update (did you mean net_h1 or net_h2 or net_o1?)"),
     (FIGURE.format(id="E_total", after="after_iterations = 0\n"), "reference.figures[0].after_iterations",
      "must be between 1 and"),
     ('[lesson]\nask = ["net_h1", "net_h9"]\n', "lesson.ask[1]",

@@ -150,18 +150,21 @@ def trained_ids(ex: Exercise) -> list[str]:
 def check_figures(ex: Exercise, steps: dict[str, Step]) -> None:
     """Every figure names a quantity the engine computes: a step of the update (by id or
     alias, `steps`) or, after training, one of trained_ids. Raises ExerciseError."""
-    after = set(trained_ids(ex)) if any(f.after_iterations for f in ex.figures) else set()
+    after = trained_ids(ex) if any(f.after_iterations for f in ex.figures) else []
     for i, fig in enumerate(ex.figures):
         known, what = (after, "E_total, an output or a parameter") if fig.after_iterations else (
             steps, "a quantity of this update")
         if fig.id not in known:
-            raise ExerciseError(shown_name(ex.path), f"reference.figures[{i}].id",
-                                f"{fig.id!r} is not {what}{suggest(fig.id, known)}")
+            hint = suggest(fig.id, known) or (
+                f" ({after[0]}, {after[1]}, ..., {after[-1]})" if fig.after_iterations else "")
+            raise ExerciseError(shown_name(ex.path), f"reference.figures[{i}].id", f"{fig.id!r} is not {what}{hint}")
 
 
 def suggest(word: str, known) -> str:
-    """" (did you mean net_h1 or net_h2?)": the nearest real ids, or nothing."""
-    near = difflib.get_close_matches(word, list(known), n=3, cutoff=0.6)
+    """" (did you mean net_h1 or net_h2?)": the nearest real ids in the order given, or nothing."""
+    known = list(known)
+    near = difflib.get_close_matches(word, known, n=3, cutoff=0.6)
+    near.sort(key=known.index)
     return f" (did you mean {' or '.join(near)}?)" if near else ""
 
 
