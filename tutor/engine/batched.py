@@ -3,9 +3,9 @@ starts side by side, and for the error surface over a grid of two weights.
 
 The networks lie along the *last* axis: theta has a row per parameter and a column per
 network, so every operation is one contiguous vector operation over all networks (the
-post's update for 10,000 networks costs ~25 ns per network). The loops left in Python
-run over neurons and weights, never over networks. The arithmetic is the post's, as in
-backprop.py and training.py; results equal Trainer's to rounding.
+post's update for 10,000 networks costs ~30 ns per network). The loops left in Python
+run over neurons and weights, never over networks. The rules are those of activations.py
+and losses.py (their in-place forms); results equal Trainer's to rounding.
 """
 
 from __future__ import annotations

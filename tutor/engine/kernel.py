@@ -1,10 +1,10 @@
 """The training loop compiled with numba, for small networks.
 
 A straightforward NumPy step spends its time in ~30 tiny array calls, not in arithmetic
-(10,000 updates of the post's network take ~120 ms that way). Here the same loops are
+(10,000 updates of the post's network take ~150 ms that way). Here the same loops are
 written out over scalars and compiled once (cached on disk), which brings 10,000 updates
-down to about a millisecond. Large networks go through NumPy and BLAS instead
-(training.py picks). The semantics are exactly those of training.step_numpy.
+down to a few milliseconds (benchmarks/run.py). Large networks go through NumPy and BLAS
+instead (training.py picks). The semantics are exactly those of training.step_numpy.
 
 Layout: theta holds all weights (layer after layer, row-major over (to, from)), then all
 biases; nets, outs and deltas are flat with one slot per neuron, layer l at n_off[l].
@@ -30,8 +30,8 @@ from . import activations, losses
 SIGMOID, TANH, RELU, IDENTITY, SOFTMAX = (a.code for a in (
     activations.SIGMOID, activations.TANH, activations.RELU, activations.IDENTITY, activations.SOFTMAX))
 HALF_SSE, MSE, CROSS_ENTROPY = (f.code for f in (losses.HALF_SSE, losses.MSE, losses.CROSS_ENTROPY))
-COMPILED_ACTIVATIONS = frozenset((SIGMOID, TANH, RELU, IDENTITY, SOFTMAX))
-COMPILED_LOSSES = frozenset((HALF_SSE, MSE, CROSS_ENTROPY))
+COMPILED_ACTIVATIONS = (SIGMOID, TANH, RELU, IDENTITY, SOFTMAX)
+COMPILED_LOSSES = (HALF_SSE, MSE, CROSS_ENTROPY)
 
 
 def compiles(net) -> bool:
@@ -61,9 +61,7 @@ def _activate(a, x):
         return math.tanh(x)
     if a == RELU:
         return x if x > 0.0 else 0.0
-    if a == IDENTITY:
-        return x
-    raise ValueError("the compiled loop has no element-wise rule for this activation code")
+    return x  # IDENTITY (train() has refused any code not in COMPILED_ACTIVATIONS)
 
 
 @njit(cache=True)
@@ -74,9 +72,7 @@ def _derivative(a, net, out):
         return 1.0 - out * out  # 1 - out^2
     if a == RELU:
         return 1.0 if net > 0.0 else 0.0
-    if a == IDENTITY:
-        return 1.0
-    raise ValueError("the compiled loop has no element-wise derivative for this activation code")
+    return 1.0  # IDENTITY
 
 
 @njit(cache=True)
@@ -142,11 +138,9 @@ def _sample_error(sizes, act, loss, nets, outs, n_off, t):
             e += 0.5 * (t[k] - o) ** 2
         elif loss == MSE:
             e += (t[k] - o) ** 2 / n
-        elif loss == CROSS_ENTROPY:  # binary, on a sigmoid output
+        else:  # CROSS_ENTROPY, binary, on a sigmoid output
             z = nets[qo + k]
             e -= t[k] * _log_sigmoid(z) + (1.0 - t[k]) * _log_sigmoid(-z)
-        else:
-            raise ValueError("the compiled loop has no rule for this loss code")
     return e
 
 
@@ -172,10 +166,8 @@ def _backward(theta, vel, grad, sizes, w_off, b_off, b_cnt, act, loss, nets, out
             deltas[qo + k] = o - t[k]  # out - target: the ratios cancel
         elif loss == HALF_SSE:
             deltas[qo + k] = (o - t[k]) * _derivative(act[L - 1], nets[qo + k], o)
-        elif loss == MSE:
+        else:  # MSE
             deltas[qo + k] = 2.0 * (o - t[k]) / n * _derivative(act[L - 1], nets[qo + k], o)
-        else:
-            raise ValueError("the compiled loop has no rule for this loss code")
     for l in range(L - 1, -1, -1):
         n_in, n_out = sizes[l], sizes[l + 1]
         po, qo = n_off[l], n_off[l + 1]
@@ -225,6 +217,11 @@ def train(theta, vel, sizes, w_off, b_off, b_cnt, act, loss, X, T, eta, mu, batc
     parameters then (when thetas has rows). Returns the number of iterations done:
     fewer than n_iter when a parameter stopped being finite."""
     L = sizes.shape[0] - 1
+    for l in range(L):
+        if act[l] not in COMPILED_ACTIVATIONS:
+            raise ValueError("the compiled training loop has no rule for this activation code")
+    if loss not in COMPILED_LOSSES:
+        raise ValueError("the compiled training loop has no rule for this loss code")
     n_off = np.zeros(L + 2, dtype=np.int64)
     for l in range(L + 1):
         n_off[l + 1] = n_off[l] + sizes[l]
