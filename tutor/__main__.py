@@ -50,7 +50,30 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="check a learner's completion code")
     verify.add_argument("code")
     verify.add_argument("--variant", required=True, metavar="NAME")
+    _room_parsers(sub)
     return p
+
+
+def _room_parsers(sub) -> None:
+    room = sub.add_parser("room", help="a workshop room: learners do the lessons in a browser, you watch the room",
+                          description="Serve lessons to learners' browsers from this computer and show the "
+                                      "room live. See the README's 'Workshop room' before using --host.")
+    room.add_argument("exercises", nargs="+", metavar="EXERCISE", help="bundled names, files or a course folder")
+    room.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    room.add_argument("--host", default="127.0.0.1",
+                      help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: your network)")
+    room.add_argument("--name", metavar="ROOM", help="the room's name (default: today's date); reopening a "
+                      "room by its name keeps its code and every learner's work")
+    room.add_argument("--code", help="the room code (default: the room's earlier code, or a new random one)")
+    room.add_argument("--variants", action="store_true", help="a variant per learner, drawn from the name "
+                      "(default: the same numbers for everyone)")
+    room.add_argument("--hints", type=int, choices=(0, 1, 2), default=2, help="hints a step allows (default 2)")
+    room.add_argument("--no-reveal", action="store_true", help="never show a learner the answer")
+    room.add_argument("--max-learners", type=int, default=40, metavar="N", help="at most N learners (default 40)")
+    room.add_argument("--no-dashboard", action="store_true", help="serve without the dashboard (until Ctrl+C)")
+    grade = sub.add_parser("gradebook", help="a room's gradebook (or its answer log) as CSV")
+    grade.add_argument("--room", metavar="ROOM", help="which room (default: the last one opened)")
+    grade.add_argument("--answers", action="store_true", help="every answer and hint instead of the gradebook")
 
 
 def _tutor_parser() -> argparse.ArgumentParser:
@@ -63,7 +86,8 @@ def _tutor_parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = ("solve", "train", "quiz", "list", "progress", "check-exercise", "key", "report", "verify")
+COMMANDS = ("solve", "train", "quiz", "list", "progress", "check-exercise", "key", "report", "verify",
+            "room", "gradebook")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             return _quiz(args, parser)
         if args.command in ("list", "progress", "check-exercise", "key", "report", "verify"):
             return _workshop(args)
+        if args.command in ("room", "gradebook"):
+            return _room(args, parser)
     except ExerciseError as e:
         print(f"bptutor: {e}", file=sys.stderr)
         return 2
@@ -97,6 +123,22 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     parser.print_help()
     return 0
+
+
+def _room(args, parser) -> int:
+    from .room.config import RoomError
+
+    if args.command == "room" and not 1 <= args.max_learners <= 500:
+        parser.error("--max-learners must be between 1 and 500")
+    if args.command == "room" and not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
+    from .room import run
+
+    try:
+        return run.open_room(args) if args.command == "room" else run.gradebook(args)
+    except RoomError as e:
+        print(f"bptutor: {e}", file=sys.stderr)
+        return 2
 
 
 def _tutor(args) -> int:

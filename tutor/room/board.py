@@ -1,0 +1,275 @@
+"""What the teacher sees of a room, worked out from the store: per learner and step how it
+went, who is stuck, the room's mistakes, the gradebook and the answer log.
+
+Read from the store's events only (no replay through the checker: the verdicts are stored),
+so a board for 40 learners takes milliseconds. No Textual here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import RoomConfig, safe_folder
+
+CREDITED = ("right", "follow_through")
+STUCK_TRIES = 3          # answers on one step without getting it
+STUCK_MINUTES = 5        # minutes on one step since the last thing done before it
+IDLE_CAP = 300           # seconds: a longer pause between two events counts as this much time spent
+
+
+@dataclass
+class Ev:
+    learner: str
+    exercise: str
+    variant: str
+    step: str
+    kind: str            # answer | hint | start
+    text: str | None
+    verdict: str | None
+    mistake: str | None
+    hints: int | None
+    at: float
+
+
+# --- reading the store ---------------------------------------------------------------------------
+def read_events(room: RoomConfig) -> list[Ev]:
+    """Every event of the room, in order: from the teacher's store (room and learner columns),
+    or, for a store without them, from each learner's own store in the room's folder."""
+    home = Path(room.home)
+    rows = _query(home / "progress.db", "SELECT learner, exercise, variant, step, kind, text, verdict, mistake, "
+                  "hints, at FROM events WHERE room = ? ORDER BY seq", (room.room,))
+    if rows is not None:
+        return [Ev(*r) for r in rows]
+    out: list[Ev] = []
+    folder = home / "rooms" / safe_folder(room.room) / "learners"
+    for learner_dir in sorted(folder.glob("*")) if folder.is_dir() else []:
+        try:
+            name = (learner_dir / "name").read_text(encoding="utf-8").strip()
+        except OSError:
+            continue
+        got = _query(learner_dir / "progress.db", "SELECT exercise, variant, step, kind, text, verdict, mistake, "
+                     "hints, at FROM events ORDER BY seq", ())
+        out += [Ev(name, *r) for r in got or []]
+    out.sort(key=lambda e: e.at)
+    return out
+
+
+def _query(path: Path, sql: str, args: tuple) -> list[tuple] | None:
+    """Rows, or None when the file or the columns are not there. Read-only: the dashboard
+    never holds a write lock the learners' processes would wait for."""
+    if not path.exists():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        return db.execute(sql, args).fetchall()
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+
+
+# --- one learner's lesson --------------------------------------------------------------------------
+@dataclass
+class StepState:
+    answers: list[tuple[str, str]] = field(default_factory=list)   # (text, verdict)
+    hints: int = 0
+    done: bool = False
+
+    @property
+    def mark(self) -> str:
+        """first | retried | hinted | shown | '' (open)."""
+        if not self.done:
+            return ""
+        if self.hints >= 3:
+            return "shown"
+        if self.hints:
+            return "hinted"
+        return "first" if self.answers and self.answers[0][1] in CREDITED else "retried"
+
+
+@dataclass
+class LessonRow:
+    learner: str
+    exercise: str
+    variant: str
+    states: dict[str, StepState]
+    current: str | None          # the step being worked on (None: finished)
+    tries_on_current: int
+    arrived: float | None        # when the learner reached the current step (None: unknown)
+    first_at: float
+    last_at: float
+    seconds: float               # time spent: gaps between events, each at most IDLE_CAP
+    mistakes: int
+
+    @property
+    def done(self) -> int:
+        return sum(s.done for s in self.states.values())
+
+    @property
+    def first_try(self) -> int:
+        return sum(s.mark in ("first",) or (s.mark == "hinted" and s.answers and s.answers[0][1] in CREDITED)
+                   for s in self.states.values())
+
+    @property
+    def hints(self) -> int:
+        return sum(min(s.hints, 2) for s in self.states.values())
+
+    @property
+    def shown(self) -> int:
+        return sum(s.hints >= 3 for s in self.states.values())
+
+    def stuck(self, now: float) -> str:
+        """Why this learner looks stuck ('' if not)."""
+        if self.current is None:
+            return ""
+        if self.tries_on_current >= STUCK_TRIES:
+            return f"{self.tries_on_current} tries at {self.current}"
+        if self.arrived is not None and now - self.arrived >= STUCK_MINUTES * 60 and now - self.last_at < 30 * 60:
+            return f"{int((now - self.arrived) // 60)} min at {self.current}"
+        return ""
+
+
+def lesson_rows(events: list[Ev], steps: dict[str, list[str]]) -> list[LessonRow]:
+    """One row per learner and exercise, from the events of their latest attempt.
+
+    `steps` gives each exercise's asked steps in order (the board's columns)."""
+    by_lesson: dict[tuple[str, str], list[Ev]] = {}
+    for e in events:
+        by_lesson.setdefault((e.learner, e.exercise), []).append(e)
+    rows = []
+    for (learner, exercise), evs in by_lesson.items():
+        order = steps.get(exercise, [])
+        seconds = sum(min(b.at - a.at, IDLE_CAP) for a, b in zip(evs, evs[1:]))
+        starts = [i for i, e in enumerate(evs) if e.kind == "start"]
+        attempt = evs[starts[-1] + 1:] if starts else evs
+        states = {s: StepState() for s in order}
+        arrived: float | None = None
+        mistakes = 0
+        for e in attempt:
+            st = states.setdefault(e.step, StepState())
+            if e.kind == "hint":
+                st.hints = max(st.hints, e.hints or 0)
+                if st.hints >= 3:
+                    st.done, arrived = True, e.at
+            elif e.kind == "answer":
+                st.answers.append((e.text or "", e.verdict or ""))
+                mistakes += e.mistake is not None
+                if e.verdict in CREDITED:
+                    st.done, arrived = True, e.at
+        current = next((s for s in order if not states[s].done), None)
+        tries = 0
+        if current is not None:
+            tries = sum(v not in CREDITED and v != "invalid" for _, v in states[current].answers)
+            if arrived is None:  # the first step: from the first thing done on it
+                own = [e.at for e in attempt if e.step == current]
+                arrived = own[0] if own else None
+        variant = attempt[-1].variant if attempt else evs[-1].variant
+        rows.append(LessonRow(learner, exercise, variant, states, current, tries, arrived,
+                              evs[0].at, evs[-1].at, seconds, mistakes))
+    rows.sort(key=lambda r: (r.learner.lower(), order_of(r.exercise, steps)))
+    return rows
+
+
+def order_of(exercise: str, steps: dict[str, list[str]]) -> int:
+    keys = list(steps)
+    return keys.index(exercise) if exercise in keys else len(keys)
+
+
+# --- the room's mistakes -----------------------------------------------------------------------------
+@dataclass
+class RoomMistake:
+    learners: int        # how many made it at this step
+    reached: int         # how many answered this step at all
+    mistake: str
+    step: str
+    exercise: str
+
+    def __str__(self) -> str:
+        return f"{self.learners} of {self.reached}: {self.mistake}, at {self.step}"
+
+
+def room_mistakes(events: list[Ev]) -> list[RoomMistake]:
+    """Known mistakes by step, most widespread first: "9 of 24: derivative taken on net, at ..."."""
+    who: dict[tuple[str, str, str], set[str]] = {}
+    reached: dict[tuple[str, str], set[str]] = {}
+    for e in events:
+        if e.kind != "answer":
+            continue
+        reached.setdefault((e.exercise, e.step), set()).add(e.learner)
+        if e.mistake:
+            who.setdefault((e.exercise, e.step, e.mistake), set()).add(e.learner)
+    out = [RoomMistake(len(names), len(reached[(ex, step)]), m, step, ex) for (ex, step, m), names in who.items()]
+    out.sort(key=lambda m: (-m.learners, -m.learners / max(m.reached, 1), m.step))
+    return out
+
+
+# --- gradebook and answer log ------------------------------------------------------------------------
+GRADEBOOK_COLUMNS = ("learner", "exercise", "variant", "steps", "done", "first_try", "hints", "shown",
+                     "mistakes", "minutes", "finished")
+
+
+def gradebook_csv(rows: list[LessonRow], steps: dict[str, list[str]]) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(GRADEBOOK_COLUMNS)
+    for r in rows:
+        w.writerow([r.learner, r.exercise, r.variant, len(steps.get(r.exercise, r.states)), r.done, r.first_try,
+                    r.hints, r.shown, r.mistakes, f"{r.seconds / 60:.1f}", "yes" if r.current is None else "no"])
+    return out.getvalue()
+
+
+LOG_COLUMNS = ("learner", "exercise", "variant", "step", "kind", "answer", "verdict", "mistake", "hints", "time")
+
+
+def answer_log_csv(events: list[Ev]) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(LOG_COLUMNS)
+    for e in events:
+        if e.kind == "start":
+            continue
+        w.writerow([e.learner, e.exercise, e.variant, e.step, e.kind, e.text or "", e.verdict or "",
+                    e.mistake or "", e.hints if e.hints is not None else "",
+                    time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(e.at))])
+    return out.getvalue()
+
+
+# --- the columns --------------------------------------------------------------------------------------
+def asked_step_ids(room: RoomConfig) -> dict[str, list[str]]:
+    """Each room exercise's asked steps in order (imports the engine: call it off the UI thread)."""
+    from ..engine.steps import solve
+    from ..lesson.exercise import ExerciseError, load
+    from ..lesson.session import asked_steps
+
+    out: dict[str, list[str]] = {}
+    for spec in room.exercises:
+        try:
+            ex = load(spec)
+            out[spec] = [s.id for s in asked_steps(ex, solve(ex.network, ex.X, ex.T, ex.settings))]
+        except ExerciseError:
+            out[spec] = []
+    return out
+
+
+@dataclass
+class Board:
+    """Everything the dashboard shows, made in a worker."""
+    steps: dict[str, list[str]]
+    rows: list[LessonRow]
+    mistakes: list[RoomMistake]
+    events: int
+    at: float
+
+
+def make_board(room: RoomConfig, steps: dict[str, list[str]], now: float | None = None) -> Board:
+    events = read_events(room)
+    return Board(steps, lesson_rows(events, steps), room_mistakes(events), len(events),
+                 time.time() if now is None else now)

@@ -1,0 +1,132 @@
+"""The learner's app in a room: the tutor, restricted to the teacher's lessons.
+
+It runs on the teacher's machine, one process per learner, shown in the learner's browser
+by textual-serve. What a learner can reach: the room's lessons, hints as the teacher allows,
+look-back and help. Not: the list of all lessons, training, the quiz, the command palette
+(screenshots, themes), answer keys, files, or anybody else's work.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..room.config import RoomConfig
+from .app import BPTutorApp
+from .lesson_screen import LessonScreen
+from .summary import SummaryScreen
+
+
+class RoomHomeScreen(Screen):
+    """The room's lessons, and whose work this is."""
+
+    BINDINGS = [Binding("enter", "start", "Start the lesson"), Binding("f1", "app.help", "Help")]
+
+    def __init__(self, titles: list[tuple[str, str]], learner: str):
+        super().__init__()
+        self.titles, self.learner = titles, learner
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"bptutor · {self.learner}", id="home-title")
+        yield Static("Choose a lesson and press Enter: you compute every quantity of one update, and "
+                     "bptutor checks each answer and explains mistakes. Your teacher sees your progress.",
+                     id="home-intro")
+        yield OptionList(*(Option(Text(title, style="bold"), id=spec) for spec, title in self.titles),
+                         id="lessons")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        lessons = self.query_one(OptionList)
+        lessons.highlighted = 0
+        lessons.focus()
+
+    def action_start(self) -> None:
+        lessons = self.query_one(OptionList)
+        if lessons.highlighted is not None:
+            self.app.open_lesson(lessons.get_option_at_index(lessons.highlighted).id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_lesson(event.option.id)
+
+
+class RoomLessonScreen(LessonScreen):
+    """The lesson with the teacher's rules for hints and shown answers."""
+
+    def action_hint(self) -> None:
+        lesson, room = self.lesson, self.app.room
+        r = lesson.current
+        if r is None:
+            return
+        if r.hints < room.hints:
+            return super().action_hint()
+        if not room.reveal:
+            allowed = {0: "no hints", 1: "one hint", 2: "two hints"}[room.hints]
+            self.say("hint", f"In this room a step has {allowed}, and answers are not shown: "
+                             "try it, or ask the teacher.")
+            return
+        text = lesson.reveal()
+        self.say("hint", f"Answer shown. {text}")
+        self.query_one("#answer").value = ""
+        self.refresh_view()
+        if lesson.finished:
+            self.app.show_summary(lesson)
+
+
+class RoomSummaryScreen(SummaryScreen):
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "train"  # training is not part of the room
+
+
+class RoomApp(BPTutorApp):
+    ENABLE_COMMAND_PALETTE = False   # it offers screenshots (files on the teacher's disk) and more
+    BINDINGS = [Binding("ctrl+q", "quit", "Leave", priority=True)]
+
+    def __init__(self, room: RoomConfig, learner: str, titles: list[tuple[str, str]] | None = None):
+        super().__init__()
+        self.room, self.learner = room, learner
+        self.titles = titles or [(spec, spec) for spec in room.exercises]
+        self.sub_title = learner
+
+    def get_default_screen(self) -> RoomHomeScreen:
+        return RoomHomeScreen(self.titles, self.learner)
+
+    def on_mount(self) -> None:
+        from ..room.learner import room_store
+
+        self.store = room_store(self.room, self.learner)
+        if self.store.message:  # the teacher's paths are not the learner's business
+            self.notify("Your answers cannot be saved on the teacher's computer just now: tell the teacher.",
+                        severity="error", timeout=30)
+        last = self.store.last()  # back after a reload or a lost connection: the same lesson
+        if last is not None and last[0] in self.room.exercises:
+            self.open_lesson(last[0])
+        elif len(self.room.exercises) == 1:
+            self.open_lesson(self.room.exercises[0])
+
+    def open_lesson(self, name: str) -> None:
+        from ..lesson.exercise import ExerciseError, load
+        from ..lesson.variants import variant
+
+        if name not in self.room.exercises:
+            return
+        try:
+            ex = variant(load(name), self.room.variant_of(self.learner))
+        except ExerciseError:
+            self.notify("This lesson cannot be opened just now: tell the teacher.", severity="error", timeout=15)
+            return
+        self._start(ex, self.room.variant_of(self.learner))
+
+    def push_screen(self, screen, *args, **kwargs):
+        if type(screen) is LessonScreen:  # the app opens lessons; the room adds its rules for hints
+            screen = RoomLessonScreen(screen.lesson)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def open_training(self, which) -> None:
+        self.notify("Training is not part of this room.", timeout=5)
+
+    def show_summary(self, lesson) -> None:
+        self.push_screen(RoomSummaryScreen(lesson))
