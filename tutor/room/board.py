@@ -80,7 +80,8 @@ def _query(path: Path, sql: str, args: tuple) -> list[tuple] | None:
 @dataclass
 class StepState:
     answers: list[tuple[str, str]] = field(default_factory=list)   # (text, verdict)
-    hints: int = 0
+    hints: int = 0               # the furthest hint stage (3: the answer was shown)
+    hinted: int = 0              # hints given (stages 1 and 2; showing the answer is not one)
     done: bool = False
 
     @property
@@ -90,7 +91,7 @@ class StepState:
             return ""
         if self.hints >= 3:
             return "shown"
-        if self.hints:
+        if self.hinted:
             return "hinted"
         return "first" if self.answers and self.answers[0][1] in CREDITED else "retried"
 
@@ -120,7 +121,7 @@ class LessonRow:
 
     @property
     def hints(self) -> int:
-        return sum(min(s.hints, 2) for s in self.states.values())
+        return sum(s.hinted for s in self.states.values())
 
     @property
     def shown(self) -> int:
@@ -157,6 +158,7 @@ def lesson_rows(events: list[Ev], steps: dict[str, list[str]]) -> list[LessonRow
             st = states.setdefault(e.step, StepState())
             if e.kind == "hint":
                 st.hints = max(st.hints, e.hints or 0)
+                st.hinted += (e.hints or 0) < 3
                 if st.hints >= 3:
                     st.done, arrived = True, e.at
             elif e.kind == "answer":
@@ -207,7 +209,7 @@ def room_mistakes(events: list[Ev]) -> list[RoomMistake]:
         if e.mistake:
             who.setdefault((e.exercise, e.step, e.mistake), set()).add(e.learner)
     out = [RoomMistake(len(names), len(reached[(ex, step)]), m, step, ex) for (ex, step, m), names in who.items()]
-    out.sort(key=lambda m: (-m.learners, -m.learners / max(m.reached, 1), m.step))
+    out.sort(key=lambda m: (-m.learners, -m.learners / max(m.reached, 1), m.step, m.mistake))
     return out
 
 

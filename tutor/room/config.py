@@ -93,8 +93,8 @@ def normalise_name(raw: str) -> str:
     Control and format characters are dropped, runs of spaces become one, each word is
     capitalised (O'Brien, Anne-Marie)."""
     text = unicodedata.normalize("NFC", raw or "")
-    text = "".join(" " if unicodedata.category(c) == "Zs" else c for c in text
-                   if unicodedata.category(c)[0] not in "C" and unicodedata.category(c) not in ("Zl", "Zp"))
+    text = "".join(" " if c.isspace() else c for c in text
+                   if c.isspace() or unicodedata.category(c)[0] != "C")
     text = " ".join(text.split())
     if not any(c.isalpha() for c in text) or len(text) > MAX_NAME:
         return ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .config import normalise_name, same_code
 
@@ -28,12 +28,12 @@ class Bucket:
     capacity: float
     rate: float                   # tokens per second
     tokens: float = -1.0
-    at: float = field(default_factory=time.monotonic)
+    at: float = 0.0
 
     def take(self, n: float = 1.0, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
-        if self.tokens < 0:
-            self.tokens = self.capacity
+        if self.tokens < 0:  # full at the first message
+            self.tokens, self.at = self.capacity, now
         self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
         self.at = now
         if self.tokens < n:

@@ -1,0 +1,340 @@
+"""The workshop room: names, the gate, the server on loopback with real HTTP and websocket
+clients, the learner's restricted app, the board and the gradebook."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+
+import aiohttp
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tutor.room.board import Ev, answer_log_csv, gradebook_csv, lesson_rows, room_mistakes
+from tutor.room.client import ENTER, F2, PageClient
+from tutor.room.config import RoomConfig, normalise_name, same_code
+from tutor.room.gate import WRONG_CODES_PER_MINUTE, Bucket, Gate, Refused, read_message
+from tutor.room.server import RoomServer
+
+CODE = "K7QX2M"
+
+
+# --- names and codes ---------------------------------------------------------------------------
+@pytest.mark.parametrize("typed", ["ann lee ", "  ANN   LEE", "Ann\u00a0Lee", "ann\tlee", "aNN lEe\u200b"])
+def test_one_learner_however_the_name_is_typed(typed):
+    assert normalise_name(typed) == "Ann Lee"
+
+
+def test_names_keep_their_shape():
+    assert normalise_name("o'brien") == "O'Brien"
+    assert normalise_name("anne-marie dupont") == "Anne-Marie Dupont"
+    assert normalise_name("zoë") == "Zoë"
+    assert normalise_name("") == normalise_name("   ") == normalise_name("1234") == ""
+    assert normalise_name("a" * 41) == ""
+
+
+@given(st.text(max_size=60))
+def test_normalising_never_fails_and_is_stable(raw):
+    name = normalise_name(raw)
+    assert normalise_name(name) == name
+    assert len(name) <= 40 and name == name.strip()
+
+
+def test_codes_compare_without_case_spaces_or_dashes():
+    assert same_code("k7q-x2m", CODE) and same_code(" K7Q X2M ", CODE)
+    assert not same_code("K7QX2N", CODE) and not same_code("", CODE)
+
+
+# --- the gate ------------------------------------------------------------------------------------
+def test_gate_refuses_a_wrong_code_and_admits_the_right_one():
+    gate = Gate(CODE, 40)
+    with pytest.raises(Refused, match="not this room's code"):
+        gate.join("Ann", "WRONG1", "10.0.0.1")
+    token, learner = gate.join("ann ", "k7qx2m", "10.0.0.1")
+    assert learner == "Ann" and gate.learner(token) == "Ann" and gate.learner("forged") is None
+
+
+def test_gate_caps_learners_but_lets_a_learner_back_in():
+    gate = Gate(CODE, 2)
+    gate.join("Ann", CODE, "a")
+    gate.join("Bob", CODE, "b")
+    with pytest.raises(Refused, match="full"):
+        gate.join("Cat", CODE, "c")
+    _, learner = gate.join(" ANN", CODE, "d")  # Ann again, from another browser
+    assert learner == "Ann"
+
+
+def test_gate_stops_guessing_codes():
+    gate = Gate(CODE, 40)
+    for _ in range(WRONG_CODES_PER_MINUTE):
+        with pytest.raises(Refused):
+            gate.join("Eve", "AAAAAA", "6.6.6.6", now=100.0)
+    with pytest.raises(Refused, match="Too many wrong codes"):
+        gate.join("Eve", CODE, "6.6.6.6", now=110.0)  # even the right code, for a minute
+    gate.join("Ann", CODE, "10.0.0.1", now=110.0)  # others are not held up
+    gate.join("Eve", CODE, "6.6.6.6", now=170.0)
+
+
+def test_bucket_allows_typing_and_stops_a_flood():
+    b = Bucket(capacity=10, rate=5)
+    assert all(b.take(now=0.0) for _ in range(10))
+    assert not b.take(now=0.0)
+    assert b.take(now=0.2)  # one token back after 0.2 s at 5 a second
+
+
+@pytest.mark.parametrize("message, read", [
+    ('["stdin", "0.3775\\r"]', ("stdin", "0.3775\r")),
+    ('["resize", {"width": 100, "height": 32}]', ("resize", (100, 32))),
+    ('["ping", "1700000000000"]', ("ping", "1700000000000")),
+    ('["focus"]', ("focus", None)),
+])
+def test_the_pages_own_messages_are_read(message, read):
+    assert read_message(message) == read
+
+
+@pytest.mark.parametrize("message", [
+    "hello", "", "{}", "[]", "[1]", '["stdin"]', '["stdin", 5]', '["stdin", "' + "x" * 5000 + '"]',
+    '["resize", {"width": 100000, "height": 32}]', '["resize", {"width": "a", "height": 3}]',
+    '["exec", "rm -rf /"]', '["quit"]', "[" * 100_000,
+])
+def test_anything_else_is_garbage(message):
+    with pytest.raises(ValueError):
+        read_message(message)
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300)
+def test_garbage_never_gets_past_the_reader(text):
+    try:
+        kind, _ = read_message(text)
+    except ValueError:
+        return
+    assert kind in ("stdin", "resize", "ping", "focus", "blur")
+
+
+# --- the server, on loopback -----------------------------------------------------------------------
+def make_room(home: Path, exercises=("mazur",), **kw) -> tuple[RoomConfig, Path]:
+    room = RoomConfig(room="test-room", code=CODE, exercises=list(exercises), titles=list(exercises),
+                      home=str(home), **kw)
+    path = home / "rooms" / "test-room" / "room.json"
+    room.save(path)
+    return room, path
+
+
+@pytest.fixture
+def room_server(tmp_path):
+    servers = []
+
+    def start(**kw) -> RoomServer:
+        room, path = make_room(tmp_path / "bptutor-home", **kw)
+        server = RoomServer(room, path, port=0)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for s in servers:
+        s.stop()
+
+
+def children() -> set[int]:
+    """Processes started by this one (the learners' apps)."""
+    out = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        try:
+            out |= {int(p) for p in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return out
+
+
+async def test_the_join_page_warns_about_phones_and_starts_nothing(room_server):
+    server = room_server()
+    before = children()
+    async with aiohttp.ClientSession() as s:
+        async with s.get(f"http://127.0.0.1:{server.port}/") as r:
+            page = await r.text()
+    assert r.status == 200 and "does not work on phones or tablets" in page and "Room code" in page
+    assert children() == before
+
+
+async def test_no_process_before_the_code(room_server):
+    server = room_server()
+    before = children()
+    base = f"http://127.0.0.1:{server.port}"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await s.ws_connect(f"{base}/ws")
+        assert refused.value.status == 403
+        async with s.post(f"{base}/join", data={"name": "Eve", "code": "AAAAAA"}) as r:
+            assert r.status == 403 and "not this room" in await r.text()
+        with pytest.raises(aiohttp.WSServerHandshakeError):  # a wrong code gives no cookie
+            await s.ws_connect(f"{base}/ws")
+        s.cookie_jar.update_cookies({"bptutor_room": "made-up-token"})
+        with pytest.raises(aiohttp.WSServerHandshakeError):
+            await s.ws_connect(f"{base}/ws")
+    assert children() == before and server.connections == {}
+
+
+async def test_the_cap_on_learners(room_server):
+    server = room_server(max_learners=1)
+    base = f"http://127.0.0.1:{server.port}"
+    ann, bob = PageClient(base), PageClient(base)
+    try:
+        assert await ann.join("Ann", CODE) == 200
+        assert await bob.join("Bob", CODE) == 403
+        assert await PageClient(base, ann.session).join("ann", CODE) == 200  # Ann again
+    finally:
+        await ann.close()
+        await bob.close()
+
+
+@pytest.mark.parametrize("send", ["garbage", "binary", "flood"])
+async def test_a_bad_connection_is_closed_and_its_process_ended(room_server, send):
+    server = room_server()
+    c = PageClient(f"http://127.0.0.1:{server.port}")
+    try:
+        assert await c.join("Mallory", CODE) == 200
+        await c.connect()
+        if send == "garbage":
+            await c.ws.send_str("GET /etc/passwd")
+        elif send == "binary":
+            await c.ws.send_bytes(b"\x00\x01\x02")
+        else:
+            for _ in range(3000):
+                await c.ws.send_str(json.dumps(["stdin", "x"]))
+        code, _ = await c.wait_closed(timeout=20)
+        assert code == aiohttp.WSCloseCode.POLICY_VIOLATION
+        for _ in range(100):  # the process is ended, and the connection forgotten
+            if not server.connections:
+                break
+            await asyncio.sleep(0.1)
+        assert server.connections == {}
+        assert server.closed_for["flood" if send == "flood" else "garbage"] == 1
+    finally:
+        await c.close()
+
+
+async def test_a_learner_answers_reloads_and_comes_back_to_the_same_step(room_server, tmp_path):
+    server = room_server()
+    base = f"http://127.0.0.1:{server.port}"
+    c = PageClient(base)
+    try:
+        assert await c.join(" ann  lee", CODE) == 200
+        await c.connect()
+        await c.wait_for("step 1 of 32", timeout=60)
+        mark = c.mark()
+        await c.keys("0.3775" + ENTER)
+        assert await c.wait_for("✓ Right.", "✗ Not yet.", since=mark) == "✓ Right."
+        await c.wait_for("step 2 of 32", since=mark)
+        mark = c.mark()
+        await c.keys("0.5" + ENTER)
+        await c.wait_for("✗ Not yet.", since=mark)
+        await c.ws.close()  # the tab is closed
+        await c.wait_closed()
+        c2 = PageClient(base, c.session)  # the same browser, reloading
+        await c2.connect()
+        await c2.wait_for("step 2 of 32", timeout=60)
+        mark = c2.mark()
+        await c2.keys(F2)
+        await c2.wait_for("Hint 1 of 3", since=mark)
+        await c2.close()
+    finally:
+        await c.close()
+    from tutor.room.board import read_events
+
+    events = read_events(server.config)
+    assert [(e.learner, e.step, e.kind, e.text, e.verdict) for e in events] == [
+        ("Ann Lee", "net_h1", "answer", "0.3775", "right"),
+        ("Ann Lee", "out_h1", "answer", "0.5", "wrong"),
+        ("Ann Lee", "out_h1", "hint", None, None),
+    ]
+
+
+# --- the learner's app: the room's rules ----------------------------------------------------------
+async def test_the_learner_app_keeps_to_the_room(tmp_path):
+    from textual.widgets import Input, Static
+
+    from tutor.ui.room_app import RoomApp, RoomLessonScreen
+
+    room, _ = make_room(tmp_path / "home", exercises=("mazur",), hints=1, reveal=False)
+    app = RoomApp(room, "Ann Lee")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RoomLessonScreen)  # one lesson: straight into it
+        assert not app.ENABLE_COMMAND_PALETTE
+        await pilot.press("f2")
+        assert "Hint 1 of 3" in str(app.screen.query_one("#feedback", Static).render())
+        await pilot.press("f2")
+        feedback = str(app.screen.query_one("#feedback", Static).render())
+        assert "one hint" in feedback and "not shown" in feedback
+        assert app.screen.lesson.index == 0  # nothing revealed
+        app.open_lesson("xor")  # not one of the room's lessons
+        app.open_training("mazur")
+        await pilot.pause()
+        assert isinstance(app.screen, RoomLessonScreen) and app.screen.lesson.ex.name == "mazur"
+        app.screen.query_one(Input).value = "0.3775"
+        await pilot.press("enter")
+        assert app.screen.lesson.index == 1
+
+
+async def test_a_variant_per_learner_when_the_teacher_chooses(tmp_path):
+    from tutor.ui.room_app import RoomApp
+
+    room, _ = make_room(tmp_path / "home", exercises=("mazur",), variants=True)
+    app = RoomApp(room, "Ann Lee")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        lesson = app.screen.lesson
+        assert lesson.variant == "Ann Lee" and lesson.given["w1"] != 0.15
+
+
+# --- the board -----------------------------------------------------------------------------------
+def ev(learner, step, kind, verdict=None, mistake=None, hints=None, at=0.0, text="x"):
+    return Ev(learner, "mazur", "", step, kind, text, verdict, mistake, hints, at)
+
+
+STEPS = {"mazur": ["net_h1", "out_h1", "net_o1"]}
+EVENTS = [
+    ev("Ann", "net_h1", "answer", "right", at=0),
+    ev("Bob", "net_h1", "answer", "wrong", "wrong input", at=10),
+    ev("Ann", "out_h1", "hint", hints=1, at=20),
+    ev("Bob", "net_h1", "answer", "right", at=30),
+    ev("Ann", "out_h1", "answer", "right", at=40),
+    ev("Bob", "out_h1", "hint", hints=3, at=50),
+    ev("Ann", "net_o1", "answer", "wrong", "wrong input", at=60),
+    ev("Ann", "net_o1", "answer", "wrong", None, at=70),
+    ev("Ann", "net_o1", "answer", "mistake", "bias left out", at=80),
+    ev("Cat", "net_h1", "answer", "invalid", at=5),
+]
+
+
+def test_board_marks_each_step_and_finds_who_is_stuck():
+    rows = {r.learner: r for r in lesson_rows(EVENTS, STEPS)}
+    ann, bob, cat = rows["Ann"], rows["Bob"], rows["Cat"]
+    assert [ann.states[s].mark for s in STEPS["mazur"]] == ["first", "hinted", ""]
+    assert [bob.states[s].mark for s in STEPS["mazur"]] == ["retried", "shown", ""]
+    assert (ann.current, ann.tries_on_current, ann.stuck(now=90)) == ("net_o1", 3, "3 tries at net_o1")
+    assert bob.current == "net_o1" and bob.stuck(now=60) == ""
+    assert bob.stuck(now=50 + 5 * 60) == "5 min at net_o1"  # five minutes since the step before
+    assert cat.current == "net_h1" and cat.tries_on_current == 0  # unreadable answers are not tries
+    assert (ann.done, ann.first_try, ann.hints, ann.shown, ann.mistakes) == (2, 2, 1, 0, 2)
+    assert (bob.done, bob.first_try, bob.hints, bob.shown, bob.mistakes) == (2, 0, 0, 1, 1)
+
+
+def test_room_mistakes_count_learners_among_those_who_reached_the_step():
+    found = [str(m) for m in room_mistakes(EVENTS)]
+    assert found == ["1 of 1: bias left out, at net_o1", "1 of 1: wrong input, at net_o1",
+                     "1 of 3: wrong input, at net_h1"]
+
+
+def test_gradebook_and_answer_log():
+    book = gradebook_csv(lesson_rows(EVENTS, STEPS), STEPS).splitlines()
+    assert book[0] == "learner,exercise,variant,steps,done,first_try,hints,shown,mistakes,minutes,finished"
+    assert book[1] == "Ann,mazur,,3,2,2,1,0,2,1.3,no"
+    assert book[2] == "Bob,mazur,,3,2,0,0,1,1,0.7,no"
+    log = answer_log_csv(EVENTS).splitlines()
+    assert len(log) == 1 + len(EVENTS) and log[2].startswith("Bob,mazur,,net_h1,answer,x,wrong,wrong input,")
