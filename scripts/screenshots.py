@@ -31,8 +31,33 @@ async def until(pilot, step_id: str) -> None:
         await answer(pilot, f"{lesson.current.step.value:.9g}")
 
 
+async def room_dashboard() -> None:
+    """The teacher's dashboard over a made-up class (tests/room_class.py), written through
+    real lessons into a throwaway store."""
+    import tempfile
+
+    from tests.room_class import fill
+    from tutor.room.config import RoomConfig
+    from tutor.ui.dashboard import Dashboard
+
+    with tempfile.TemporaryDirectory() as home:
+        room = RoomConfig(room="backprop-monday", code="K7QX2M", exercises=["mazur"],
+                          titles=[load("mazur").title], home=home)
+        fill(room)
+        online = {"Ann Lee": 0.0, "Bob Okafor": 0.0, "Chen Wei": 0.0, "Dana Ruiz": 0.0, "Gus Moreau": 0.0,
+                  "Hana Sato": 0.0, "Farah Haddad": 0.0}
+        app = Dashboard(room, "http://192.168.1.20:8000", Path(home), online=lambda: online)
+        async with app.run_test(size=(110, 30)) as pilot:
+            await wait(pilot, lambda: app.board is not None)
+            await pilot.pause(0.2)
+            app.save_screenshot("room-dashboard.svg", path=str(OUT))
+
+
 async def main() -> None:
     OUT.mkdir(exist_ok=True)
+    if sys.argv[1:] == ["room"]:
+        return await room_dashboard()
+    await room_dashboard()
     app = BPTutorApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -338,3 +338,39 @@ def test_gradebook_and_answer_log():
     assert book[2] == "Bob,mazur,,3,2,0,0,1,1,0.7,no"
     log = answer_log_csv(EVENTS).splitlines()
     assert len(log) == 1 + len(EVENTS) and log[2].startswith("Bob,mazur,,net_h1,answer,x,wrong,wrong input,")
+
+
+# --- the dashboard ----------------------------------------------------------------------------------
+async def test_dashboard_shows_the_room(tmp_path):
+    from textual.widgets import DataTable, Static
+
+    from tests.room_class import fill
+    from tutor.ui.dashboard import Dashboard
+
+    room, path = make_room(tmp_path / "home")
+    fill(room)
+    written = []
+    app = Dashboard(room, "http://127.0.0.1:8000", path.parent, online=lambda: {"Ann Lee": 0.0, "Ivo New": 0.0},
+                    write_gradebook=lambda: written.append(1) or [path.parent / "gradebook.csv"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if app.board is not None:
+                break
+        await pilot.pause()
+        table = app.query_one(DataTable)
+        assert table.row_count == 9  # eight with answers, and Ivo, online before a first answer
+        ann = [str(c) for c in table.get_row("Ann Lee")]
+        assert ann == ["Ann Lee", "●", "16/32", "16", "✓✓✓✓✓✓✓✓ ✓✓✓✓✓✓✓✓ ▸······· ········", "w6+"]
+        chen = [str(c) for c in table.get_row("Chen Wei")]
+        assert chen[5] == "stuck: 3 tries at dout_o1/dnet_o1" and chen[3] == "12"
+        assert str(table.get_row("Dana Ruiz")[4]) == "✓✓✓h✓✓✓✓ ✓✓✓✓✗▸·· ········ ········"
+        assert str(table.get_row("Emil Sørensen")[4]) == "✓✓✓✓✓✓✓✓ ✓✓✓✓s✓✓▸ ········ ········"
+        assert str(table.get_row("Ivo New")[4]) == "▸······· ········ ········ ········"
+        mistakes = str(app.query_one("#mistakes", Static).render())
+        assert "4 of 5: derivative taken on net instead of out, at dout_o1/dnet_o1" in mistakes
+        head = str(app.query_one("#room-head", Static).render())
+        assert CODE in head and "http://127.0.0.1:8000" in head and "9 joined, 2 online" in head
+        await pilot.press("g")
+        await pilot.pause(0.3)
+        assert written == [1]

@@ -35,6 +35,21 @@ MARKS = {
 LEGEND = "✓ first try   ✗ right after mistakes   h hinted   s shown   ▸ current   · not yet"
 
 
+def step_marks(states: list[str]) -> Text:
+    """A mark per step, in groups of eight."""
+    text = Text()
+    for i, state in enumerate(states):
+        if i and i % 8 == 0:
+            text.append(" ")
+        text.append(*MARKS[state])
+    return text
+
+
+def step_ruler(n: int) -> str:
+    """The steps column's header: the number of the first step of each group of eight."""
+    return "".join(f"{i + 1:<9}" for i in range(0, n, 8)).rstrip() or "steps"
+
+
 @dataclass
 class BoardReady(Message):
     board: Board
@@ -49,6 +64,7 @@ class Dashboard(App):
     #mistakes { height: auto; max-height: 9; padding: 0 1; border-top: solid $primary-darken-2; }
     """
     TITLE = "bptutor room"
+    ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("n", "next_lesson", "Next lesson"),
         Binding("g", "gradebook", "Write gradebook"),
@@ -108,31 +124,30 @@ class Dashboard(App):
         title = self.room.titles[self.shown_lesson % len(specs)] if self.room.titles and specs else spec
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        table.add_column(Text(title[:24], style="bold"), key="learner")
+        table.add_column("learner", key="learner")
         table.add_column("on", key="online")
         table.add_column("done", key="done")
         table.add_column("1st", key="first")
-        for i, step in enumerate(steps):
-            table.add_column(str(i + 1), key=step)
-        table.add_column("stuck", key="stuck")
+        table.add_column(step_ruler(len(steps)), key="steps")
+        table.add_column("now at", key="at")
         rows = {row.learner: row for row in board.rows if row.exercise == spec}
         for learner in sorted(set(rows) | set(online), key=str.lower):
             row = rows.get(learner)
-            cells: list[object] = [learner, "●" if learner in online else " "]
-            if row is None:
-                cells += ["0", "0"] + [Text(*MARKS["" if s != steps[0] else "current"]) for s in steps] + [""]
-            else:
-                cells += [f"{row.done}/{len(steps)}", str(row.first_try)]
-                for s in steps:
-                    state = row.states.get(s)
-                    mark = "current" if s == row.current else (state.mark if state else "")
-                    cells.append(Text(*MARKS[mark]))
-                stuck = row.stuck(board.at)
-                cells.append(Text(stuck, style="bold red") if stuck else "")
-            table.add_row(*cells, key=learner)
+            dot = "●" if learner in online else " "
+            if row is None:  # joined, nothing answered yet
+                marks = ["current"] + [""] * (len(steps) - 1) if steps else []
+                table.add_row(learner, dot, f"0/{len(steps)}", "0", step_marks(marks), steps[0] if steps else "",
+                              key=learner)
+                continue
+            marks = ["current" if s == row.current else (row.states[s].mark if s in row.states else "")
+                     for s in steps]
+            stuck = row.stuck(board.at)
+            at = Text(f"stuck: {stuck}", style="bold red") if stuck else Text(row.current or "finished")
+            table.add_row(learner, dot, f"{row.done}/{len(steps)}", str(row.first_try), step_marks(marks), at,
+                          key=learner)
         lines = Text()
         mistakes = [m for m in board.mistakes if m.exercise == spec]
-        lines.append(f"Mistakes in the room ({title}):", style="bold")
+        lines.append(f"{title}: mistakes in the room", style="bold")
         if not mistakes:
             lines.append("  none yet")
         for m in mistakes[:6]:
