@@ -374,3 +374,35 @@ async def test_dashboard_shows_the_room(tmp_path):
         await pilot.press("g")
         await pilot.pause(0.3)
         assert written == [1]
+
+
+# --- the teacher's command ---------------------------------------------------------------------------
+def test_a_course_folder_gives_its_exercises_in_order_and_a_wrong_file_its_one_line(tmp_path):
+    from tutor.lesson.catalog import bundled_dir
+    from tutor.lesson.exercise import ExerciseError
+    from tutor.room.run import exercise_specs
+
+    course = tmp_path / "course"
+    course.mkdir()
+    for name in ("b-xor", "a-mazur"):
+        (course / f"{name}.toml").write_text((bundled_dir() / f"{name[2:]}.toml").read_text())
+    assert exercise_specs(["mazur", str(course)]) == [
+        "mazur", str((course / "a-mazur.toml").resolve()), str((course / "b-xor.toml").resolve())]
+    (course / "c-bad.toml").write_text("title = 3")
+    with pytest.raises(ExerciseError, match="c-bad.toml"):
+        exercise_specs([str(course)])
+
+
+def test_bptutor_gradebook_after_the_room_closed(tmp_path, capsys):
+    from tests.room_class import fill
+    from tutor.__main__ import main
+
+    home = Path(os.environ["BPTUTOR_HOME"])
+    room, _ = make_room(home)
+    fill(room)
+    assert main(["gradebook", "--room", "test-room"]) == 0
+    book = capsys.readouterr().out.splitlines()
+    assert len(book) == 1 + 8 and book[1].startswith("Ann Lee,")
+    assert main(["gradebook", "--answers"]) == 0  # the last room opened
+    log = capsys.readouterr().out.splitlines()
+    assert sum(line.startswith("Chen Wei,") for line in log) == 12 + 3

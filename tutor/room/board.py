@@ -246,16 +246,16 @@ def answer_log_csv(events: list[Ev]) -> str:
 
 # --- the columns --------------------------------------------------------------------------------------
 def asked_step_ids(room: RoomConfig) -> dict[str, list[str]]:
-    """Each room exercise's asked steps in order (imports the engine: call it off the UI thread)."""
-    from ..engine.steps import solve
+    """Each room exercise's asked steps in order, by the store's name for the exercise, in the
+    room's order (imports the engine: call it off the UI thread)."""
     from ..lesson.exercise import ExerciseError, load
-    from ..lesson.session import asked_steps
+    from ..lesson.session import Lesson
 
     out: dict[str, list[str]] = {}
     for spec in room.exercises:
         try:
-            ex = load(spec)
-            out[spec] = [s.id for s in asked_steps(ex, solve(ex.network, ex.X, ex.T, ex.settings))]
+            lesson = Lesson(load(spec))
+            out[lesson.key] = [r.step.id for r in lesson.records]
         except ExerciseError:
             out[spec] = []
     return out

@@ -14,9 +14,9 @@ from .config import RoomConfig, RoomError, new_code, room_file, rooms_dir
 
 def exercise_specs(items: list[str]) -> list[str]:
     """Bundled names and files as given; a folder gives its .toml files in name order.
-    Each becomes the store's name for it (a bundled name, or the file's absolute path)."""
+    Each is kept as where to load it from: a bundled name, or the file's absolute path."""
+    from ..lesson.catalog import bundled_dir
     from ..lesson.exercise import load
-    from ..lesson.session import exercise_key
 
     specs: list[str] = []
     for item in items:
@@ -25,7 +25,9 @@ def exercise_specs(items: list[str]) -> list[str]:
         if path.is_dir() and not files:
             raise RoomError(f"{item}: the folder has no .toml exercise files.")
         for f in files:
-            key = exercise_key(load(str(f)))  # a wrong file gets its one line here, before anything opens
+            ex = load(str(f))  # a wrong file gets its one line here, before anything opens
+            path = ex.path.resolve()
+            key = ex.name if path.parent == bundled_dir().resolve() else str(path)
             if key not in specs:
                 specs.append(key)
     return specs
