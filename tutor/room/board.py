@@ -2,19 +2,18 @@
 went, who is stuck, the room's mistakes, the gradebook and the answer log.
 
 Read from the store's events only (no replay through the checker: the verdicts are stored),
-so a board for 40 learners takes milliseconds. No Textual here.
+so a board for 40 learners takes milliseconds. The gradebook and answer log are the store's
+own (lesson.workshop). No Textual here.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import RoomConfig, safe_folder
+from .config import RoomConfig
 
 CREDITED = ("right", "follow_through")
 STUCK_TRIES = 3          # answers on one step without getting it
@@ -38,25 +37,10 @@ class Ev:
 
 # --- reading the store ---------------------------------------------------------------------------
 def read_events(room: RoomConfig) -> list[Ev]:
-    """Every event of the room, in order: from the teacher's store (room and learner columns),
-    or, for a store without them, from each learner's own store in the room's folder."""
-    home = Path(room.home)
-    rows = _query(home / "progress.db", "SELECT learner, exercise, variant, step, kind, text, verdict, mistake, "
-                  "hints, at FROM events WHERE room = ? ORDER BY seq", (room.room,))
-    if rows is not None:
-        return [Ev(*r) for r in rows]
-    out: list[Ev] = []
-    folder = home / "rooms" / safe_folder(room.room) / "learners"
-    for learner_dir in sorted(folder.glob("*")) if folder.is_dir() else []:
-        try:
-            name = (learner_dir / "name").read_text(encoding="utf-8").strip()
-        except OSError:
-            continue
-        got = _query(learner_dir / "progress.db", "SELECT exercise, variant, step, kind, text, verdict, mistake, "
-                     "hints, at FROM events ORDER BY seq", ())
-        out += [Ev(name, *r) for r in got or []]
-    out.sort(key=lambda e: e.at)
-    return out
+    """Every event of the room, in order, from the teacher's store (lessons only, not quizzes)."""
+    rows = _query(Path(room.home) / "progress.db", "SELECT learner, exercise, variant, step, kind, text, verdict, "
+                  "mistake, hints, at FROM events WHERE room = ? AND mode = 'lesson' ORDER BY seq", (room.room,))
+    return [Ev(*r) for r in rows or []]
 
 
 def _query(path: Path, sql: str, args: tuple) -> list[tuple] | None:
@@ -211,37 +195,6 @@ def room_mistakes(events: list[Ev]) -> list[RoomMistake]:
     out = [RoomMistake(len(names), len(reached[(ex, step)]), m, step, ex) for (ex, step, m), names in who.items()]
     out.sort(key=lambda m: (-m.learners, -m.learners / max(m.reached, 1), m.step, m.mistake))
     return out
-
-
-# --- gradebook and answer log ------------------------------------------------------------------------
-GRADEBOOK_COLUMNS = ("learner", "exercise", "variant", "steps", "done", "first_try", "hints", "shown",
-                     "mistakes", "minutes", "finished")
-
-
-def gradebook_csv(rows: list[LessonRow], steps: dict[str, list[str]]) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(GRADEBOOK_COLUMNS)
-    for r in rows:
-        w.writerow([r.learner, r.exercise, r.variant, len(steps.get(r.exercise, r.states)), r.done, r.first_try,
-                    r.hints, r.shown, r.mistakes, f"{r.seconds / 60:.1f}", "yes" if r.current is None else "no"])
-    return out.getvalue()
-
-
-LOG_COLUMNS = ("learner", "exercise", "variant", "step", "kind", "answer", "verdict", "mistake", "hints", "time")
-
-
-def answer_log_csv(events: list[Ev]) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(LOG_COLUMNS)
-    for e in events:
-        if e.kind == "start":
-            continue
-        w.writerow([e.learner, e.exercise, e.variant, e.step, e.kind, e.text or "", e.verdict or "",
-                    e.mistake or "", e.hints if e.hints is not None else "",
-                    time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(e.at))])
-    return out.getvalue()
 
 
 # --- the columns --------------------------------------------------------------------------------------

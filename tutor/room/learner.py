@@ -4,33 +4,18 @@ environment. Its stdout is textual-serve's protocol; its stderr goes to the room
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from pathlib import Path
 
-from .config import ENV_LEARNER, ENV_ROOM_FILE, RoomConfig, RoomError, normalise_name, safe_folder
+from .config import ENV_LEARNER, ENV_ROOM_FILE, RoomConfig, RoomError, normalise_name
 
 
 def room_store(room: RoomConfig, learner: str):
-    """The teacher's store, writing under this room and learner."""
+    """The teacher's store, writing and reading under this room and learner."""
     from ..lesson.store import Store
 
-    try:
-        return Store(Path(room.home), room=room.room, learner=learner)
-    except TypeError:  # a store without room columns: one store per learner in the room's folder
-        home = learner_home(room, learner)
-        store = Store(home)
-        try:
-            (home / "name").write_text(learner, encoding="utf-8")
-        except OSError:
-            pass
-        return store
-
-
-def learner_home(room: RoomConfig, learner: str) -> Path:
-    digest = hashlib.sha256(learner.encode()).hexdigest()[:10]
-    return Path(room.home) / "rooms" / safe_folder(room.room) / "learners" / f"{safe_folder(learner)}-{digest}"
+    return Store(Path(room.home), room=room.room, learner=learner)
 
 
 def main() -> int:

@@ -67,14 +67,24 @@ def address_for(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def write_gradebook(room: RoomConfig, folder: Path) -> list[Path]:
-    from .board import answer_log_csv, asked_step_ids, gradebook_csv, lesson_rows, read_events
+def room_files(room: RoomConfig) -> tuple[str, str]:
+    """(gradebook, answer log) of the room as CSV, made by the store's own report functions."""
+    from ..lesson import workshop
+    from ..lesson.store import Store
 
-    steps = asked_step_ids(room)
-    events = read_events(room)
+    store = Store(Path(room.home))
+    try:
+        return (workshop.gradebook_text(workshop.report_rows(store, room.room)),
+                workshop.report_text(store, "csv", room.room))
+    finally:
+        store.close()
+
+
+def write_gradebook(room: RoomConfig, folder: Path) -> list[Path]:
+    book_text, log_text = room_files(room)
     book, log = folder / "gradebook.csv", folder / "answers.csv"
-    book.write_text(gradebook_csv(lesson_rows(events, steps), steps), encoding="utf-8")
-    log.write_text(answer_log_csv(events), encoding="utf-8")
+    book.write_text(book_text, encoding="utf-8")
+    log.write_text(log_text, encoding="utf-8")
     return [book, log]
 
 
@@ -126,7 +136,6 @@ def _wait_for_signal() -> None:
 
 def gradebook(args) -> int:
     from ..lesson.store import default_home
-    from .board import answer_log_csv, asked_step_ids, gradebook_csv, lesson_rows, read_events
 
     home = default_home()
     names = sorted(p.parent.name for p in rooms_dir(home).glob("*/room.json"))
@@ -139,10 +148,6 @@ def gradebook(args) -> int:
     except RoomError as e:
         print(f"bptutor: {e}", file=sys.stderr)
         return 1
-    events = read_events(room)
-    if args.answers:
-        print(answer_log_csv(events), end="")
-    else:
-        steps = asked_step_ids(room)
-        print(gradebook_csv(lesson_rows(events, steps), steps), end="")
+    book, log = room_files(room)
+    print(log if args.answers else book, end="")
     return 0
