@@ -128,9 +128,9 @@ def make_room(home: Path, exercises=("mazur",), **kw) -> tuple[RoomConfig, Path]
 def room_server(tmp_path):
     servers = []
 
-    def start(**kw) -> RoomServer:
+    def start(zygote: bool = True, **kw) -> RoomServer:
         room, path = make_room(tmp_path / "bptutor-home", **kw)
-        server = RoomServer(room, path, port=0)
+        server = RoomServer(room, path, port=0, zygote=zygote)
         server.start()
         servers.append(server)
         return server
@@ -218,14 +218,19 @@ async def test_a_bad_connection_is_closed_and_its_process_ended(room_server, sen
         await c.close()
 
 
-async def test_a_learner_answers_reloads_and_comes_back_to_the_same_step(room_server, tmp_path):
-    server = room_server()
+@pytest.mark.parametrize("zygote", [True, False])
+async def test_a_learner_answers_reloads_and_comes_back_to_the_same_step(room_server, tmp_path, zygote):
+    from tutor.room.server import Forked
+
+    server = room_server(zygote=zygote)
     base = f"http://127.0.0.1:{server.port}"
     c = PageClient(base)
     try:
         assert await c.join(" ann  lee", CODE) == 200
         await c.connect()
         await c.wait_for("step 1 of 32", timeout=60)
+        process = server.connections["Ann Lee"].process._process
+        assert isinstance(process, Forked) == zygote  # forked from the warm zygote, or started afresh
         mark = c.mark()
         await c.keys("0.3775" + ENTER)
         assert await c.wait_for("✓ Right.", "✗ Not yet.", since=mark) == "✓ Right."
@@ -242,6 +247,12 @@ async def test_a_learner_answers_reloads_and_comes_back_to_the_same_step(room_se
         await c2.keys(F2)
         await c2.wait_for("Hint 1 of 3", since=mark)
         await c2.close()
+        if zygote:
+            for _ in range(100):  # the learner's process has ended with the connection
+                if not process._alive():
+                    break
+                await asyncio.sleep(0.1)
+            assert not process._alive()
     finally:
         await c.close()
     from tutor.room.board import read_events

@@ -18,8 +18,11 @@ closes the connection. A learner's process ends when the connection does.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
+import signal
+import socket
 import sys
 import threading
 import time
@@ -39,25 +42,148 @@ STOP_WAIT = 5.0          # seconds a learner's process has to quit before it is 
 log = logging.getLogger("bptutor.room")
 
 
+# one learner's app is single-threaded work: no BLAS thread pools in 40 processes on 2 cores
+QUIET_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+class Zygote:
+    """The warm parent learners' processes are forked from (tutor/room/zygote.py)."""
+
+    def __init__(self, room_file: Path):
+        self.room_file = room_file
+        self.path = room_file.parent / "zygote.sock"
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self, env: dict[str, str], log_fd: int) -> bool:
+        try:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "tutor.room.zygote", str(self.room_file), str(self.path),
+                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=log_fd, env=env,
+                cwd=self.room_file.parent, start_new_session=True)  # Ctrl+C in the terminal is the room's
+            line = await asyncio.wait_for(self.process.stdout.readline(), 120)
+        except (OSError, asyncio.TimeoutError) as e:
+            log.warning("no zygote (%s): each learner's process starts from scratch", e)
+            await self.stop()
+            return False
+        if line.strip() != b"ready":
+            log.warning("the zygote did not start: each learner's process starts from scratch")
+            await self.stop()
+            return False
+        return True
+
+    @property
+    def ready(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
+    def fork(self, env: dict[str, str], fds: list[int]) -> int:
+        """A learner's process with these stdin, stdout and stderr; its pid (blocking, ~ms)."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(10)
+            s.connect(str(self.path))
+            socket.send_fds(s, [json.dumps({"env": env}).encode()], fds)
+            answer = b""
+            while not answer.endswith(b"\n"):
+                chunk = s.recv(64)
+                if not chunk:
+                    raise OSError("the zygote closed the connection")
+                answer += chunk
+        return int(answer)
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            try:
+                await asyncio.wait_for(self.process.wait(), STOP_WAIT)
+            except asyncio.TimeoutError:
+                self.process.kill()
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
+
+
+class Forked:
+    """A forked learner's process, as much of asyncio's Process as AppService uses."""
+
+    def __init__(self, pid: int, stdin: asyncio.StreamWriter, stdout: asyncio.StreamReader):
+        self.pid, self.stdin, self.stdout = pid, stdin, stdout
+        self.stderr = asyncio.StreamReader()
+        self.stderr.feed_eof()  # its stderr is the room's log
+        self.returncode: int | None = None
+
+    @classmethod
+    async def start(cls, zygote: Zygote, env: dict[str, str], log_fd: int) -> "Forked":
+        loop = asyncio.get_running_loop()
+        in_r, in_w = os.pipe()
+        out_r, out_w = os.pipe()
+        try:
+            pid = await loop.run_in_executor(None, zygote.fork, env, [in_r, out_w, log_fd])
+        except BaseException:
+            for fd in (in_w, out_r):
+                os.close(fd)
+            raise
+        finally:
+            os.close(in_r)
+            os.close(out_w)
+        reader = asyncio.StreamReader(limit=2**22)
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(out_r, "rb", 0))
+        transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin,
+                                                            os.fdopen(in_w, "wb", 0))
+        return cls(pid, asyncio.StreamWriter(transport, protocol, None, loop), reader)
+
+    def _alive(self) -> bool:
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            self.returncode = self.returncode if self.returncode is not None else 0
+            return False
+        except PermissionError:
+            pass
+        return True
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    async def wait(self) -> int:
+        while self._alive():  # the zygote reaps it; gone from the process table once it has ended
+            await asyncio.sleep(0.05)
+        self.stdin.close()
+        return self.returncode or 0
+
+
 class LearnerProcess(AppService):
     """textual-serve's AppService, starting the room's learner app for one named learner
-    (no shell: the name travels in the environment, never on a command line)."""
+    (no shell: the name travels in the environment, never on a command line), forked from
+    the zygote when there is one."""
 
-    def __init__(self, room_file: Path, learner: str, **kwargs):
+    def __init__(self, room_file: Path, learner: str, zygote: Zygote | None = None, log_fd: int = 2, **kwargs):
         super().__init__("bptutor-room-learner", **kwargs)
-        self.room_file, self.learner = room_file, learner
+        self.room_file, self.learner, self.zygote, self.log_fd = room_file, learner, zygote, log_fd
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         env = super()._build_environment(width, height)
+        env.update(QUIET_THREADS)
         env[ENV_ROOM_FILE] = str(self.room_file)
         env[ENV_LEARNER] = self.learner
         return env
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
+        env = self._build_environment(width, height)
+        if self.zygote is not None and self.zygote.ready:
+            try:
+                mine = {k: env[k] for k in ("COLUMNS", "ROWS", ENV_ROOM_FILE, ENV_LEARNER)}
+                self._process = process = await Forked.start(self.zygote, mine, self.log_fd)
+                self._stdin = process.stdin
+                return process
+            except OSError as e:
+                log.warning("the zygote could not fork (%s): starting from scratch", e)
         self._process = process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "tutor.room.learner",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            env=self._build_environment(width, height), cwd=self.room_file.parent)
+            env=env, cwd=self.room_file.parent)
         self._stdin = process.stdin
         return process
 
@@ -90,7 +216,7 @@ class Connection:
 
 class RoomServer:
     def __init__(self, config: RoomConfig, room_file: Path, host: str = "127.0.0.1", port: int = 8000,
-                 lesson_titles: list[str] | None = None):
+                 lesson_titles: list[str] | None = None, zygote: bool = True):
         self.config, self.room_file = config, Path(room_file)
         self.host, self.port = host, port
         self.gate = Gate(config.code, config.max_learners)
@@ -98,6 +224,8 @@ class RoomServer:
         self.connections: dict[str, Connection] = {}   # learner -> their live connection
         self.closed_for = {"garbage": 0, "flood": 0, "refused": 0}
         self.downloads = DownloadManager()
+        self.zygote: Zygote | None = Zygote(self.room_file) if zygote else None
+        self._log_fd = -1
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -163,8 +291,8 @@ class RoomServer:
             await old.websocket.close(code=WSCloseCode.GOING_AWAY, message=b"opened in another tab")
         width = _int(request.query.get("width"), 80, 20, 500)
         height = _int(request.query.get("height"), 24, 10, 200)
-        process = LearnerProcess(self.room_file, learner, write_bytes=ws.send_bytes, write_str=ws.send_str,
-                                 close=ws.close, download_manager=self.downloads)
+        process = LearnerProcess(self.room_file, learner, self.zygote, self._log_fd, write_bytes=ws.send_bytes,
+                                 write_str=ws.send_str, close=ws.close, download_manager=self.downloads)
         conn.process = process
         try:
             await process.start(width, height)
@@ -220,6 +348,12 @@ class RoomServer:
 
     # --- running -------------------------------------------------------------------------
     async def open(self) -> None:
+        self._log_fd = os.open(self.room_file.with_name("learners.log"), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        if self.zygote is not None:
+            env = LearnerProcess(self.room_file, "", download_manager=self.downloads, write_bytes=None,
+                                 write_str=None, close=None)._build_environment()
+            if not await self.zygote.start(env, self._log_fd):
+                self.zygote = None
         self._runner = web.AppRunner(self.make_app(), access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, reuse_address=True)
@@ -232,6 +366,11 @@ class RoomServer:
         if self._runner is not None:
             await self._runner.cleanup()  # runs _on_shutdown: processes end first
             self._runner = None
+        if self.zygote is not None:
+            await self.zygote.stop()
+        if self._log_fd >= 0:
+            os.close(self._log_fd)
+            self._log_fd = -1
 
     def start(self) -> None:
         """Serve from a thread of its own (the teacher's dashboard owns the main thread)."""
