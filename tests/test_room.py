@@ -290,6 +290,28 @@ async def test_the_learner_app_keeps_to_the_room(tmp_path):
         app.screen.query_one(Input).value = "0.3775"
         await pilot.press("enter")
         assert app.screen.lesson.index == 1
+    assert (app.store.room, app.store.learner) == ("test-room", "Ann Lee")
+
+
+async def test_lessons_opened_from_the_rooms_list_are_stored_under_the_learner(tmp_path):
+    from textual.widgets import Input
+
+    from tutor.room.board import read_events
+    from tutor.ui.room_app import RoomApp, RoomHomeScreen, RoomLessonScreen
+
+    room, _ = make_room(tmp_path / "home", exercises=("mazur", "xor"))
+    app = RoomApp(room, "Ann Lee")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RoomHomeScreen)  # two lessons: the room's list, not every lesson
+        assert len(app.screen.query_one("#lessons").options) == 2
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RoomLessonScreen)
+        app.screen.query_one(Input).value = "0.3775"
+        await pilot.press("enter")
+    assert [(e.learner, e.exercise, e.step, e.verdict) for e in read_events(room)] == [
+        ("Ann Lee", "mazur", "net_h1", "right")]
 
 
 async def test_a_variant_per_learner_when_the_teacher_chooses(tmp_path):

@@ -9,6 +9,7 @@ look-back and help. Not: the list of all lessons, training, the quiz, the comman
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -94,8 +95,10 @@ class RoomApp(BPTutorApp):
     def get_default_screen(self) -> RoomHomeScreen:
         return RoomHomeScreen(self.titles, self.learner)
 
-    def on_mount(self) -> None:
+    def on_mount(self, event: events.Mount) -> None:
         from ..room.learner import room_store
+
+        event.prevent_default()  # not BPTutorApp's on_mount: its store is nobody's in particular
 
         self.store = room_store(self.room, self.learner)
         if self.store.message:  # the teacher's paths are not the learner's business
