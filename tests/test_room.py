@@ -8,10 +8,13 @@ import json
 import os
 from pathlib import Path
 
-import aiohttp
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+pytest.importorskip("textual_serve", reason="pip install -e '.[test]' again: the room needs textual-serve")
+
+import aiohttp  # noqa: E402 (comes with textual-serve)
 
 from tutor.room.board import Ev, lesson_rows, room_mistakes
 from tutor.room.client import ENTER, F2, PageClient
