@@ -6,6 +6,8 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
+from pathlib import Path
 
 import pytest
 
@@ -150,6 +152,14 @@ def test_a_fresh_attempt_after_finishing(tmp_path):
     assert len(Store(tmp_path / "home").rows()) == 33   # every answer of both attempts is kept
 
 
+def notice(screen) -> str:
+    """The saving notice as the learner sees it ('' when it is hidden)."""
+    from tutor.ui.saving import SavingNotice
+
+    widget = screen.query_one(SavingNotice)
+    return str(widget.render()) if widget.display else ""
+
+
 async def test_the_app_says_when_it_cannot_save(tmp_path, monkeypatch):
     from tutor.ui.app import BPTutorApp
     from tutor.ui.lesson_screen import LessonScreen
@@ -161,11 +171,53 @@ async def test_the_app_says_when_it_cannot_save(tmp_path, monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
-        assert any("Progress cannot be saved" in str(n.message) for n in app._notifications)
-        app.screen.query_one("#answer").value = "0.3775"
-        await pilot.press("enter")
+        assert "Progress cannot be saved" in notice(app.screen)   # on screen for as long as it is true
+        await pilot.press(*"0.3775", "enter")
         await pilot.pause()
         assert app.screen.lesson.current.step.id == "out_h1"   # the lesson goes on
+        assert "new answers will not be kept" in notice(app.screen)
+
+
+async def test_a_write_that_fails_mid_lesson_is_said_at_once_and_retried(tmp_path, monkeypatch):
+    """Today a full disk mid-session stopped saving silently while the screen moved on."""
+    from tutor.ui.app import BPTutorApp
+
+    monkeypatch.setenv("BPTUTOR_HOME", str(tmp_path / "home"))
+    app = BPTutorApp(load("mazur"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert notice(app.screen) == ""
+        store = app.store
+        store.retry_every = None   # the test frees the disk and retries by hand
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count = {pages}")
+        for presses in range(1, 300):   # fills the page left, then the disk is full
+            app.screen.query_one("#answer").value = "0.1"
+            await pilot.press("enter")
+            await pilot.pause()
+            if notice(app.screen):
+                break
+        shown = notice(app.screen)
+        assert shown.startswith("⚠ Not saved: the disk holding ") and "The answer on screen" in shown
+        assert "kept in memory" in shown
+        store.db.execute("PRAGMA max_page_count = 1000000")
+        assert store.flush()
+        await pilot.pause()
+        assert notice(app.screen) == ""
+        assert any(str(n.message).startswith("Saving again") for n in app._notifications)
+    assert [e.text for e in Store(tmp_path / "home").events("mazur", "")] == ["0.1"] * presses
+
+
+async def test_the_quiz_and_training_screens_show_the_notice(tmp_path, monkeypatch):
+    from tutor.ui.app import BPTutorApp
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("BPTUTOR_HOME", str(blocker / "home"))
+    for app in (BPTutorApp(quiz=(2, ["mazur"])), BPTutorApp(load("mazur"), train=True)):
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            assert "Progress cannot be saved" in notice(app.screen), type(app.screen)
 
 
 # --- schema 2: room and learner, quiz answers and the last lesson in columns of their own ----------
@@ -308,3 +360,184 @@ def test_an_unreadable_answer_is_not_kept_in_full(tmp_path):
     again = Lesson(load("mazur"), "", store)
     again.resume(events)
     assert again.index == 0
+
+
+# --- faults: a full disk, a lock, read-only, newer, damaged ----------------------------------------
+
+def fill(store, lesson_or_none=None, limit=5000):
+    """Answer until the database is full (PRAGMA max_page_count on the store's connection)."""
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages + 1}")
+    for i in range(limit):
+        store.answer("filler", "", "net_h1", f"{i} " + "x" * 300, None, "wrong", None, 0)
+        if store.status.unsaved:
+            return i + 1
+    raise AssertionError("the store never filled up")
+
+
+def test_a_full_disk_keeps_answers_in_memory_and_writes_them_when_space_is_free(tmp_path):
+    """Today the first failed write turned saving off for good and the answers were lost."""
+    seen = []
+    store = Store(tmp_path / "home", retry_every=None, on_status=seen.append)
+    written = fill(store)
+    status = store.status
+    assert status.saving and not status.ok and status.unsaved == 1
+    assert status.message.startswith("Not saved: the disk holding ") and " is full." in status.message
+    assert seen and seen[-1] == status   # said at once, not at the next start
+    lesson = Lesson(load("mazur"), "", store)
+    lesson.submit("0.3775")
+    lesson.hint()
+    assert store.status.unsaved == 3 and "and 2 before it are kept in memory" in store.status.message
+    assert [e.kind for e in store.events("mazur", "")] == ["answer", "hint"]   # the lesson still sees them
+    assert not store.flush()          # still full: nothing lost, still waiting
+    store.db.execute("PRAGMA max_page_count = 1000000")   # space freed
+    assert store.flush() and store.status.ok and store.status.unsaved == 0
+    assert seen[-1].message.startswith("Saving again")
+    again = Store(tmp_path / "home")
+    assert len([r for r in again.rows() if r["exercise"] == "filler"]) == written
+    assert [e.kind for e in again.events("mazur", "")] == ["answer", "hint"]
+    assert list((tmp_path / "home").glob("progress-unreadable-*")) == []
+
+
+def test_a_full_disk_is_retried_by_the_store_itself(tmp_path):
+    store = Store(tmp_path / "home", retry_every=0.05)
+    fill(store)
+    store.db.execute("PRAGMA max_page_count = 1000000")
+    for _ in range(400):
+        if store.status.ok:
+            break
+        time.sleep(0.05)
+    assert store.status.ok and store.status.unsaved == 0
+
+
+def hold_lock(path):
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO events (exercise, step, kind, at) VALUES ('theirs', 'net_h1', 'answer', 0)")
+    return other
+
+
+def test_a_locked_store_is_left_alone_and_written_when_free(tmp_path):
+    """Today a long lock made the store look unreadable: it was moved aside, answers lost."""
+    home = tmp_path / "home"
+    Lesson(load("mazur"), "", Store(home)).submit("0.3775")
+    other = hold_lock(home / "progress.db")
+    store = Store(home, busy_timeout=0.05, retry_every=None)
+    assert store.status.ok and store.message is None      # reading is not blocked by a writer
+    lesson = Lesson(load("mazur"), "", store)
+    lesson.resume(store.events("mazur", ""))
+    assert lesson.current.step.id == "out_h1"
+    lesson.submit("0.593269992")
+    assert not store.status.ok and store.status.unsaved == 1
+    assert store.status.message.startswith(f"Not saved: {home / 'progress.db'} is locked by another program.")
+    other.execute("COMMIT")   # their answer is kept too
+    other.close()
+    assert store.flush()
+    rows = Store(home).rows()
+    assert [r["exercise"] for r in rows] == ["mazur", "theirs", "mazur"]
+    assert list(home.glob("progress-unreadable-*")) == []
+
+
+def test_a_locked_store_at_opening_is_not_moved_aside(tmp_path):
+    """A schema 1 store locked while it should be migrated: read from a copy in memory, left
+    alone, migrated and written once the lock is gone."""
+    home = tmp_path / "home"
+    v1_store(home, [("mazur", "", "net_h1", "answer", "0.3775", 0.3775, "right", None, 0, 1.0)], last="\nmazur")
+    other = sqlite3.connect(home / "progress.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    store = Store(home, busy_timeout=0.05, retry_every=None)
+    assert store.saving and not store.status.ok and "is locked by another program" in store.message
+    assert [e.text for e in store.events("mazur", "")] == ["0.3775"]
+    store.answer("mazur", "", "out_h1", "0.5933", 0.5933, "right", None, 0)
+    other.execute("ROLLBACK")
+    other.close()
+    assert store.flush() and store.status.ok
+    assert [e.text for e in Store(home).events("mazur", "")] == ["0.3775", "0.5933"]
+    assert list(home.glob("progress-unreadable-*")) == []
+
+
+def test_a_store_from_a_newer_bptutor_is_left_untouched(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    db = sqlite3.connect(home / "progress.db")
+    db.execute("CREATE TABLE future (x)")
+    db.execute("PRAGMA user_version = 7")
+    db.commit()
+    db.close()
+    before = (home / "progress.db").read_bytes()
+    store = Store(home)
+    assert not store.saving and "made by a newer bptutor (schema 7" in store.message
+    store.answer("mazur", "", "net_h1", "0.3775", 0.3775, "right", None, 0)
+    assert store.events("mazur", "") == [] and store.status.unsaved == 0
+    assert (home / "progress.db").read_bytes() == before and sorted(p.name for p in home.iterdir()) == ["progress.db"]
+
+
+def test_a_damaged_store_is_moved_aside_with_its_wal(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "progress.db").write_bytes(b"this is not a database" * 100)
+    (home / "progress.db-wal").write_bytes(b"wal" * 10)
+    store = Store(home)
+    aside = list(home.glob("progress-unreadable-*.db"))
+    assert len(aside) == 1 and Path(f"{aside[0]}-wal").read_bytes() == b"wal" * 10
+    assert store.status.ok and "moved to progress-unreadable-" in store.message and "-wal" in store.message
+
+
+READER = textwrap.dedent("""
+    import json, sys
+    from tutor.lesson.exercise import load
+    from tutor.lesson.session import Lesson
+    from tutor.lesson.store import Store
+    store = Store(sys.argv[1])
+    lesson = Lesson(load("mazur"), "", store)
+    lesson.resume(store.events("mazur", ""))
+    before = lesson.current.step.id
+    lesson.submit("0.593269992")
+    print(json.dumps({"saving": store.saving, "message": store.message, "at": before,
+                      "after": lesson.current.step.id, "last": store.last()}))
+""")
+
+
+def without_root_privilege():
+    """In the child before exec: drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the bounding
+    set, so that root (tests run as root) meets file permissions like anyone else."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):   # PR_CAPBSET_DROP = 24
+        if libc.prctl(24, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def as_reader(home):
+    """Run READER where the store and its folder cannot be written."""
+    import json
+    import os
+
+    kw = {"preexec_fn": without_root_privilege} if os.geteuid() == 0 else {}
+    r = subprocess.run([sys.executable, "-c", READER, str(home)], capture_output=True, text=True, timeout=120, **kw)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_a_store_that_cannot_be_written_is_still_read(tmp_path):
+    """A read-only home and file: progress is shown and resumed, the learner told new answers are
+    not kept (today: 'cannot be saved' and nothing shown). Root writes through any permission, so
+    the reader runs without that privilege."""
+    home = tmp_path / "home"
+    lesson = Lesson(load("mazur"), "", Store(home))
+    lesson.submit("0.3775")
+    for p in home.iterdir():
+        p.chmod(0o444)
+    home.chmod(0o555)
+    try:
+        seen = as_reader(home)
+    finally:
+        home.chmod(0o755)
+    assert seen["at"] == "out_h1" and seen["after"] == "net_h2" and seen["last"] == ["mazur", ""]
+    assert not seen["saving"], seen
+    assert seen["message"].startswith(f"Progress cannot be saved: {home / 'progress.db'}")
+    assert "new answers will not be kept" in seen["message"]
+    assert len(Store(home).events("mazur", "")) == 1
+
+

@@ -24,6 +24,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -110,6 +111,7 @@ class Status:
     saving: bool            # new answers are written (or will be, once the cause goes away)
     unsaved: int            # answers and hints given but not written yet
     message: str | None
+    ok: bool = True         # writing works right now
 
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html)
@@ -145,6 +147,11 @@ def _why(e: BaseException, path: Path) -> str:
     return f"{path} could not be used ({e})"
 
 
+def _unsaved(cause: str, n: int) -> str:
+    return (f"Not saved: {cause}. The answer on screen" + (f" and {n - 1} before it are" if n > 1 else " is")
+            + " kept in memory and saved as soon as it can be.")
+
+
 class Store:
     def __init__(self, home: Path | str | None = None, *, room: str = "", learner: str = "",
                  busy_timeout: float = 1.5, retry_every: float | None = RETRY_EVERY,
@@ -159,7 +166,8 @@ class Store:
         self._writable = False
         self._final = False          # no writing this run, whatever happens (newer, read-only)
         self._pending: list[dict] = []   # written when the store can again, in order
-        self._problem: str | None = None  # why writing fails right now
+        self._problem: str | None = None  # what the learner is told while writing fails
+        self._cause = ""                  # why it fails: "the disk holding ... is full"
         self._lock = threading.RLock()      # the pending list and the state, held briefly
         self._db_lock = threading.RLock()   # the connection (a write may wait for a lock)
         self._retrying: threading.Thread | None = None
@@ -176,7 +184,8 @@ class Store:
     @property
     def status(self) -> Status:
         with self._lock:
-            return Status(self.saving, len(self._pending), self.message)
+            return Status(self.saving, len(self._pending), self.message,
+                          ok=self.saving and self._problem is None)
 
     def _tell(self) -> None:
         if self.on_status is not None:
@@ -191,6 +200,10 @@ class Store:
                        "bptutor works, but new answers will not be kept.")
             return
         try:
+            damage = self._probe()
+            if damage is not None:
+                self._move_aside(damage)
+                return
             self.db, self._writable = self._connect(), True
             return
         except _Newer as e:
@@ -207,7 +220,8 @@ class Store:
             self._read_only(f"Progress cannot be saved: {self.path} cannot be written. Your progress so far "
                             "is shown, but new answers will not be kept.", final=True)
         else:  # locked, busy, full, I/O: said as what it is, the file left alone, tried again later
-            self._read_only(f"Progress is not being saved right now: {_why(error, self.path)}. "
+            self._cause = _why(error, self.path)
+            self._read_only(f"Progress is not being saved right now: {self._cause}. "
                             "Answers are kept in memory and saved when it can again.", final=False)
             self._problem = self.message
             self._start_retrying()
@@ -225,15 +239,40 @@ class Store:
                 db.execute("PRAGMA journal_mode = WAL")  # several bptutor processes at once
             if version < SCHEMA_VERSION:
                 _upgrade(db, version)
-            integrity = db.execute("PRAGMA quick_check").fetchone()[0]
-            if integrity != "ok":
-                raise sqlite3.DatabaseError(f"integrity check: {integrity}")
-        except BaseException as e:
+            else:   # SQLite opens a read-only file without a word, and fails at the first answer
+                wal = Path(f"{self.path}-wal")
+                if not os.access(self.path, os.W_OK) or not os.access(wal if wal.exists() else self.home, os.W_OK):
+                    e = sqlite3.OperationalError("attempt to write a readonly database")
+                    e.sqlite_errorcode = 8  # type: ignore[attr-defined]   # SQLITE_READONLY
+                    raise e
+        except BaseException:
             db.close()
-            if isinstance(e, sqlite3.DatabaseError) and str(e).startswith("integrity check"):
-                e.sqlite_errorcode = 11  # type: ignore[attr-defined]   # SQLITE_CORRUPT
             raise
         return db
+
+    def _probe(self) -> sqlite3.Error | None:
+        """Is the file damaged (not a database, or failing SQLite's integrity check)? Looked at
+        read-only first: a read-write connection to a file that is not a database deletes
+        its -wal when it closes. Other faults (locked, I/O) are for the read-write attempt."""
+        if not self.path.exists():
+            return None
+        try:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=self.busy_timeout)
+        except sqlite3.Error:
+            return None
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
+                return None   # not ours to judge
+            integrity = db.execute("PRAGMA quick_check").fetchone()[0]
+            if integrity != "ok":
+                e = sqlite3.DatabaseError(f"integrity check: {integrity}")
+                e.sqlite_errorcode = 11  # type: ignore[attr-defined]   # SQLITE_CORRUPT
+                return e
+            return None
+        except sqlite3.Error as e:
+            return e if _code(e) in _DAMAGED else None
+        finally:
+            db.close()
 
     def _read_only(self, message: str, final: bool) -> None:
         """Read what is there without writing a byte: a copy in memory, migrated if it is old."""
@@ -259,19 +298,27 @@ class Store:
                 continue
 
     def _move_aside(self, error: sqlite3.Error) -> None:
+        """Move a damaged store aside with its -wal and -shm, and start a fresh one. The -wal
+        is copied first; then, if the file is a database at all, a checkpoint is tried, so
+        that what the -wal holds is in the file kept aside, and nothing is lost either way."""
         stamp = time.strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"progress-unreadable-{stamp}.db")
-        try:  # a checkpoint first: what the -wal holds goes into the file that is kept
-            db = sqlite3.connect(self.path, timeout=self.busy_timeout)
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            db.close()
-        except sqlite3.Error:
-            pass
+        wal, shm = Path(f"{self.path}-wal"), Path(f"{self.path}-shm")
         try:
-            for suffix in ("", "-wal", "-shm"):
-                part = Path(f"{self.path}{suffix}")
-                if part.exists():
-                    os.replace(part, Path(f"{aside}{suffix}"))
+            if wal.exists():
+                shutil.copy2(wal, f"{aside}-wal")
+            if _code(error) not in (26,):   # a database that fails its check: try to checkpoint it
+                try:
+                    db = sqlite3.connect(self.path, timeout=self.busy_timeout)
+                    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    db.close()
+                except sqlite3.Error:
+                    pass
+            os.replace(self.path, aside)
+            if wal.exists():
+                os.replace(wal, f"{aside}-wal")
+            if shm.exists():
+                os.replace(shm, f"{aside}-shm")
             self.db, self._writable = self._connect(), True
             self.message = (f"The progress store {self.path} could not be read ({error}); it was moved to "
                             f"{aside.name} (with its -wal and -shm) and a fresh one started.")
@@ -293,8 +340,12 @@ class Store:
                 return
             self._pending.append(row)
             direct = self._problem is None   # while writing fails, the retrying thread writes, in order
+            if not direct:
+                self._problem = self.message = _unsaved(self._cause, len(self._pending))
         if direct:
             self._write_pending()
+        else:
+            self._tell()
 
     def _reconnect(self) -> None:
         """The store read-write again, in place of a read-only copy."""
@@ -332,11 +383,8 @@ class Store:
                 return False
             except sqlite3.Error as e:
                 with self._lock:
-                    n = len(self._pending)
-                    self._problem = self.message = (
-                        f"Not saved: {_why(e, self.path)}. The answer on screen"
-                        + (f" and {n - 1} before it are" if n > 1 else " is")
-                        + " kept in memory and saved as soon as it can be.")
+                    self._cause = _why(e, self.path)
+                    self._problem = self.message = _unsaved(self._cause, len(self._pending))
                 self._tell()
                 self._start_retrying()
                 return False

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
 
 from .home import HomeScreen
 
@@ -24,6 +25,7 @@ class BPTutorApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "bptutor"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    saving_problem = reactive("")  # why answers are not being saved right now ('' while they are)
 
     def __init__(self, exercise: "Exercise | Worked | None" = None, train: bool = False, variant: str = "",
                  quiz: "tuple[int, list[str] | None] | None" = None):
@@ -41,9 +43,11 @@ class BPTutorApp(App):
     def on_mount(self) -> None:
         from ..lesson.store import Store
 
-        self.store = Store()
-        if self.store.message:
-            self.notify(self.store.message, severity="warning", timeout=15)
+        self.store = Store(on_status=self._store_status)
+        status = self.store.status
+        if status.ok and status.message:   # moved aside: said once; any lasting problem stays on screen
+            self.notify(status.message, severity="warning", timeout=15)
+        self.saving_problem = "" if status.ok else status.message or ""
         if self.quiz_request is not None:
             from ..lesson.quiz import make_quiz
             from .quiz_screen import QuizScreen
@@ -56,6 +60,18 @@ class BPTutorApp(App):
             self._start(self.exercise, self.variant)
         else:
             self._resume_last()
+
+    def _store_status(self, status) -> None:
+        """The store's callback, from whichever thread wrote: handled on the UI thread."""
+        from .saving import StoreChanged
+
+        self.post_message(StoreChanged(status))
+
+    def on_store_changed(self, message) -> None:
+        status = message.status
+        if status.ok and self.saving_problem and status.message:
+            self.notify(status.message, title="Saved", timeout=8)
+        self.saving_problem = "" if status.ok else status.message or ""
 
     def _resume_last(self) -> None:
         """`bptutor` reopens the lesson worked on last, if it is not finished."""

@@ -14,6 +14,7 @@ from ..lesson.picture import on_path
 from ..lesson.session import Lesson
 from .dialogs import LookBackScreen
 from .network_view import NetworkView
+from .saving import SavingNotice
 
 MARKS = {  # a mark and a word for every outcome, never colour alone
     "right": ("✓ Right.", "-right"),
@@ -59,6 +60,7 @@ class LessonScreen(Screen):
         yield Input(placeholder="a number or an expression, e.g. 0.3775 or w1*i1 + w2*i2 + b1",
                     id="answer", select_on_focus=False)
         yield Static(id="feedback")
+        yield SavingNotice()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -73,7 +75,8 @@ class LessonScreen(Screen):
         r = lesson.current
         where = f"step {min(lesson.index + 1, len(lesson.records))} of {len(lesson.records)}"
         self.query_one("#progress", Static).update(Text.assemble(
-            (f"{where}  ·  first try {first}/{done}", "bold"), f"  ·  {lesson.ex.title}"))
+            (f"{where}  ·  first try {first}/{done}", "bold"),
+            f"  ·  {lesson.variant}'s numbers" if lesson.variant else "", f"  ·  {lesson.ex.title}"))
         known = lesson.known_ids()
         values = {k: v for k, v in lesson.exact.items() if k in known or k in lesson.given}
         path = on_path(r.step, self.by_id) if r else set()

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input, Static
 
 from ..lesson.quiz import Quiz
 from .lesson_screen import show_feedback
+from .saving import SavingNotice
 
 
 class QuizScreen(Screen):
@@ -27,6 +28,7 @@ class QuizScreen(Screen):
             yield Static(id="question")
         yield Input(placeholder="a number or an expression; one try", id="answer", select_on_focus=False)
         yield Static(id="feedback")
+        yield SavingNotice()
         yield Footer()
 
     def on_mount(self) -> None:

@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from ..lesson.training_session import SPEEDS, Snapshot, TrainingSession
 from .error_plot import ErrorPlot
+from .saving import SavingNotice
 
 FRAME = 1 / 30
 # At full speed the worker trains in slices of about this long: the engine runs them
@@ -61,6 +62,7 @@ class TrainingScreen(Screen):
                 yield Static(id="train-outputs")
                 yield Static(id="train-params")
         yield Static(id="train-message")
+        yield SavingNotice()
         yield Footer()
 
     def on_mount(self) -> None:
