@@ -260,7 +260,7 @@ def test_a_schema_1_store_is_migrated_in_place(tmp_path):
     db = sqlite3.connect(tmp_path / "home" / "progress.db")
     assert db.execute("PRAGMA user_version").fetchone()[0] == 2
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'state'").fetchone()[0] == 0
-    rows = store.rows()
+    rows = store.rows(hints=True)
     assert [(r["exercise"], r["variant"], r["mode"], r["step"]) for r in rows] == [
         ("mazur", "alice", "lesson", "net_h1"), ("mazur", "q42", "quiz", "delta_o1"),
         (rows[2]["exercise"], "", "lesson", "net_h1"), (rows[2]["exercise"], "", "lesson", "out_h1")]
@@ -320,7 +320,7 @@ def test_room_and_learner_tag_every_event(tmp_path):
     assert [e.text for e in ann.events("mazur", "")] == ["0.3775"]
     assert [e.kind for e in bob.events("mazur", "")] == ["answer", "hint"]
     assert me.events("mazur", "") == [] and me.last() is None
-    assert [(r["room"], r["learner"], r["kind"]) for r in me.rows()] == [
+    assert [(r["room"], r["learner"], r["kind"]) for r in me.rows(hints=True)] == [
         ("R7", "Ann Lee", "answer"), ("R7", "Bob", "answer"), ("R7", "Bob", "hint")]
     assert me.rows(room="other") == []
 

@@ -503,14 +503,15 @@ class Store:
             out.append((exercise, (source[0][0] if source else "") or exercise, variant))
         return out
 
-    def rows(self, room: str | None = None) -> list[dict]:
-        """Every answer and hint in the store (of one room, if given), in order: for reports."""
-        keys = COLUMNS
-        where = "kind IN ('answer', 'hint')" + (" AND room = ?" if room is not None else "")
-        rows = [dict(zip(keys, r)) for r in self._read(
-            f"SELECT {', '.join(keys)} FROM events WHERE {where} ORDER BY seq", (room,) if room is not None else ())]
-        rows += [dict(r) for r in self._pending_rows() if r["kind"] in ("answer", "hint")
-                 and (room is None or r["room"] == room)]
+    def rows(self, room: str | None = None, hints: bool = False) -> list[dict]:
+        """Every answer in the store (of one room, if given; with the hints and answers shown,
+        if asked), in order: for reports."""
+        kinds = ("answer", "hint") if hints else ("answer",)
+        where = f"kind IN ({', '.join('?' * len(kinds))})" + (" AND room = ?" if room is not None else "")
+        args = kinds + ((room,) if room is not None else ())
+        rows = [dict(zip(COLUMNS, r)) for r in self._read(
+            f"SELECT {', '.join(COLUMNS)} FROM events WHERE {where} ORDER BY seq", args)]
+        rows += [dict(r) for r in self._pending_rows() if r["kind"] in kinds and (room is None or r["room"] == room)]
         return rows
 
     def close(self) -> None:

@@ -129,7 +129,7 @@ def _event(row: dict) -> str:
 def report_rows(store: Store, room: str | None = None) -> list[dict]:
     """Every answer, hint and answer shown, in order."""
     out = []
-    for r in store.rows(room):
+    for r in store.rows(room, hints=True):
         source = r["source"] or r["exercise"]
         out.append({"room": r["room"], "learner": r["learner"], "exercise": source.rsplit("/", 1)[-1],
                     "exercise_id": r["exercise"], "variant": r["variant"], "mode": r["mode"], "step": r["step"],
