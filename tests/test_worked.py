@@ -60,10 +60,10 @@ def test_a_wrong_file_is_refused_by_building_its_update(tmp_path, extra, key, pr
 
 
 @pytest.mark.parametrize("command", [["solve"], ["solve", "--json"], ["train", "--json"], ["check-exercise"],
-                                     ["key"], []])
+                                     ["key"], ["quiz"], []])
 @pytest.mark.parametrize("case", range(len(WRONG)))
 def test_every_command_refuses_the_same_files_in_one_line(tmp_path, capsys, command, case):
-    """solve, train, check-exercise, key and the tutor (`bptutor FILE`, refused before the app
+    """solve, train, check-exercise, key, quiz and the tutor (`bptutor FILE`, refused before the app
     starts): exit 2, nothing on stdout, one line on stderr."""
     extra, key, problem = WRONG[case]
     path = _file(tmp_path, extra)

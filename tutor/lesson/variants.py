@@ -19,7 +19,7 @@ import numpy as np
 
 from ..engine.network import Network
 from .checking import UPDATE_RELATIVE, close
-from .exercise import Exercise, ExerciseError
+from .exercise import Exercise, ExerciseError, shown_name
 from .mistakes import candidates
 from .worked import Worked, build
 
@@ -114,7 +114,7 @@ def variant_worked(ex: Exercise, name: str) -> Worked:
         worked = build(candidate)
         if not collisions(worked):
             return worked
-    raise ExerciseError(str(ex.path), "variants", f"no variant without colliding mistakes in {draws} draws")
+    raise ExerciseError(shown_name(ex.path), "variants", f"no variant without colliding mistakes in {draws} draws")
 
 
 def variant(ex: Exercise, name: str) -> Exercise:
