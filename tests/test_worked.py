@@ -328,4 +328,5 @@ async def test_a_lesson_whose_figures_diverge_reaches_its_summary(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         text = str(app.screen.query_one("#summary-text").render())
+        assert "E_total after 100 updates: printed 0.5, the run diverged." in text and "nan" not in text
         assert "The run diverged before 100 updates" in text

@@ -42,7 +42,8 @@ def summary_text(lesson: Lesson) -> str:
         for c in s.comparisons:
             if not c.agrees:
                 where = f" after {c.after_iterations:,} updates" if c.after_iterations else ""
-                lines.append(f"  ✗ {c.id}{where}: printed {c.printed}, the algorithm gives {c.value:.10g}.")
+                gives = "the run diverged" if c.diverged else f"the algorithm gives {c.value:.10g}"
+                lines.append(f"  ✗ {c.id}{where}: printed {c.printed}, {gives}.")
                 lines.append(f"    {c.explanation()}")
     return "\n".join(lines)
 
