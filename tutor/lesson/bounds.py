@@ -21,13 +21,16 @@ updates; the mistake context and the collision check cost about as much again, a
 learner's variant repeats both for every draw. The bundled exercises have at most 206
 steps (deep-tanh: two hidden layers, a batch of 2). Training with the compiled loop:
 40-300 ns per iteration x sample x (weight + neuron), the small nets the dearest.
+At the limits ([2, 23, 2]: 499 steps; 13 samples in a batch: 471), `bptutor solve` and
+`check-exercise` take under a second from the command line, 38 MB; a learner's variant that
+finds no draw free of colliding mistakes gives up after 24 draws, 3.4 s.
 """
 
 from __future__ import annotations
 
 from .exercise import Exercise, ExerciseError, shown_name
 
-MAX_STEPS = 500                   # the post's update has 58; a long by-hand lesson 200
+MAX_STEPS = 500                   # the post's update has 58, deep-tanh's 206
 MAX_FIGURE_WORK = 4_000_000       # per training run to explain a printed figure: ~1 s
 
 WHY = "a lesson is for a net a person computes by hand"
