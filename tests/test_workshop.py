@@ -224,5 +224,41 @@ def test_a_gradebook_from_exported_reports(tmp_path):
     assert [(b["learner"], b["steps_done"], b["first_try"], b["hints"], b["shown"]) for b in book] == [
         ("ann", 3, 2, 2, 1), ("bob", 2, 1, 0, 0)]
     (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
-    with pytest.raises(ReportError, match=r"bad.csv: row 1: not a row of bptutor report \(missing "):
+    with pytest.raises(ReportError, match=r"bad.csv: is not a report from bptutor report \(no column event, "):
         read_report(str(tmp_path / "bad.csv"))
+    (tmp_path / "bad.json").write_text('[{"learner": "x"}]')
+    with pytest.raises(ReportError, match=r"bad.json: row 1: not a row of bptutor report \(missing event, "):
+        read_report(str(tmp_path / "bad.json"))
+
+
+def test_a_code_from_a_teachers_own_exercise_verifies(tmp_path):
+    """Today the code hashed the file's absolute path on the learner's laptop, and verify tried
+    only the bundled lessons: a real code from a teacher's file never verified."""
+    text = load("mazur").path.read_text().replace('title = "', 'title = "Workshop: ')
+    (tmp_path / "learner").mkdir()
+    (tmp_path / "teacher").mkdir()
+    (tmp_path / "learner" / "w1.toml").write_text(text)
+    (tmp_path / "teacher" / "week1.toml").write_text(text)
+    lesson = Lesson(variant(load(str(tmp_path / "learner" / "w1.toml")), "Ann Lee"), "Ann Lee")
+    code = completion_code(lesson.key, "Ann Lee", 30, 32)
+    out = run("verify", code, "--variant", "Ann Lee", "--exercise", str(tmp_path / "teacher" / "week1.toml")).stdout
+    assert out.startswith(f"Valid: {tmp_path / 'teacher' / 'week1.toml'} (Workshop: ")
+    assert "30 of 32" in out and "anyone who reads bptutor's source can make one" in out
+    r = run("verify", code, "--variant", "Ann Lee", ok=False)
+    assert r.returncode == 1 and "add --exercise FILE" in r.stdout
+    r = run("verify", code, "--variant", "Ann Lee", "--exercise", str(tmp_path / "nope.toml"), ok=False)
+    assert r.returncode == 2 and "no such file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_gradebook_command_from_exported_reports(tmp_path):
+    for name, plan in (("ann", "rws"), ("bob", "r")):
+        store = Store(tmp_path / name)
+        finish_with(Lesson(load("mazur"), "", store), plan)
+        (tmp_path / f"{name}.csv").write_text(report_text(store, "csv"))
+    out = run("gradebook", str(tmp_path / "ann.csv"), str(tmp_path / "bob.csv")).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["learner"], r["steps_done"], r["first_try"], r["hints"], r["shown"]) for r in rows] == [
+        ("ann", "3", "1", "2", "1"), ("bob", "1", "1", "0", "0")]
+    (tmp_path / "x.csv").write_text("nonsense")
+    r = run("gradebook", str(tmp_path / "x.csv"), ok=False)
+    assert r.returncode == 2 and r.stderr.startswith(f"bptutor: {tmp_path / 'x.csv'}: ") and "Traceback" not in r.stderr

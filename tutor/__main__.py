@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="check a learner's completion code")
     verify.add_argument("code")
     verify.add_argument("--variant", required=True, metavar="NAME")
+    verify.add_argument("--exercise", action="append", metavar="FILE",
+                        help="the exercise the code is for: a bundled name or your own file (repeat for more; "
+                             "default: every bundled exercise)")
     _room_parsers(sub)
     return p
 
@@ -71,7 +74,10 @@ def _room_parsers(sub) -> None:
     room.add_argument("--no-reveal", action="store_true", help="never show a learner the answer")
     room.add_argument("--max-learners", type=int, default=40, metavar="N", help="at most N learners (default 40)")
     room.add_argument("--no-dashboard", action="store_true", help="serve without the dashboard (until Ctrl+C)")
-    grade = sub.add_parser("gradebook", help="a room's gradebook (or its answer log) as CSV")
+    grade = sub.add_parser("gradebook", help="one gradebook from learners' exported reports, or a room's gradebook "
+                           "(or its answer log) as CSV")
+    grade.add_argument("reports", nargs="*", metavar="FILE",
+                       help="reports exported with bptutor report (CSV or JSON), one or more per learner")
     grade.add_argument("--room", metavar="ROOM", help="which room (default: the last one opened)")
     grade.add_argument("--answers", action="store_true", help="every answer and hint instead of the gradebook")
 
@@ -135,10 +141,25 @@ def _room(args, parser) -> int:
     from .room import run
 
     try:
+        if args.command == "gradebook" and args.reports:
+            return _gradebook(args)
         return run.open_room(args) if args.command == "room" else run.gradebook(args)
     except RoomError as e:
         print(f"bptutor: {e}", file=sys.stderr)
         return 2
+
+
+def _gradebook(args) -> int:
+    """`bptutor gradebook FILE...`: one row per learner from reports learners exported."""
+    from .lesson import workshop
+
+    try:
+        rows = [row for path in args.reports for row in workshop.read_report(path)]
+    except workshop.ReportError as e:
+        print(f"bptutor: {e}", file=sys.stderr)
+        return 2
+    print(workshop.gradebook_text(rows), end="")
+    return 0
 
 
 def _tutor(args) -> int:
@@ -209,7 +230,7 @@ def _workshop(args) -> int:
         print(workshop.key_html(ex, variants) if args.format == "html" else workshop.key_markdown(ex, variants))
         return 0
     if args.command == "verify":
-        result = workshop.verify(args.code, args.variant)
+        result = workshop.verify(args.code, args.variant, args.exercise)
         print(result.message)
         return 0 if result.valid else 1
     store = Store()

@@ -210,11 +210,20 @@ def read_report(path: str) -> list[dict]:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise ReportError(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e})") from None
+    needed = {"learner", "exercise", "variant", "step", "event", "verdict", "mistake", "time"}
     try:
-        rows = json.loads(text) if text.lstrip().startswith("[") else list(csv.DictReader(io.StringIO(text)))
+        if text.lstrip().startswith("["):
+            rows = json.loads(text)
+        else:
+            reader = csv.DictReader(io.StringIO(text))
+            missing = needed - set(reader.fieldnames or ())
+            if missing:
+                raise ReportError(f"{path}: is not a report from bptutor report (no column {', '.join(sorted(missing))})")
+            rows = list(reader)
     except (json.JSONDecodeError, csv.Error) as e:
         raise ReportError(f"{path}: is not a report from bptutor report ({e})") from None
-    needed = {"learner", "exercise", "variant", "step", "event", "verdict", "mistake", "time"}
+    if not isinstance(rows, list):
+        raise ReportError(f"{path}: is not a report from bptutor report (not a list of rows)")
     for i, r in enumerate(rows):
         if not isinstance(r, dict) or not needed <= r.keys():
             missing = ", ".join(sorted(needed - set(r))) if isinstance(r, dict) else "everything"
