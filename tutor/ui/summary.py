@@ -34,6 +34,8 @@ def summary_text(lesson: Lesson) -> str:
     code = completion_code(lesson.key, lesson.variant, s.first_try, s.asked)
     who = f" (variant {lesson.variant})" if lesson.variant else ""
     lines += ["", f"  Completion code{who}: [b]{code}[/b]   (your teacher can check it with bptutor verify)",
+              "  [dim]It checks that a score is reported honestly; it is no proof: anyone who reads bptutor's "
+              "source can make one.[/dim]",
               "", "  Press t to watch this update repeated: the network trained live."]
     if s.comparisons:
         good = sum(c.agrees for c in s.comparisons)
