@@ -42,6 +42,13 @@ def test_network_refuses_an_unknown_loss():
         Network((2, 2, 2), ("sigmoid", "sigmoid"), "hinge", "shared", np.zeros(10))
 
 
+def test_network_refuses_a_combination_no_path_can_train():
+    with pytest.raises(ValueError, match="^softmax is only allowed on the output layer$"):
+        Network((2, 2, 2), ("softmax", "sigmoid"), "half_sse", "shared", np.zeros(10))
+    with pytest.raises(ValueError, match='^softmax outputs need loss = "cross_entropy"$'):
+        Network((2, 2, 2), ("sigmoid", "softmax"), "mse", "shared", np.zeros(10))
+
+
 @pytest.mark.parametrize("use_kernel", [True, False])
 def test_trainer_refuses_unknown_names(use_kernel):
     with pytest.raises(ValueError, match="unknown loss 'hinge'"):

@@ -35,8 +35,8 @@ class Activation:
     derivative_formula: str = ""  # with {out} or {net}: steps.py names the one it uses
     # The batched engine's in-place forms over (neurons, networks) arrays. Without them it
     # falls back on forward and derivative (correct, but allocating at every call).
-    forward_into: Callable[[np.ndarray, np.ndarray], None] | None = None
-    times_derivative_into: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], None] | None = None
+    forward_in_place: Callable[[np.ndarray, np.ndarray], None] | None = None
+    times_derivative_in_place: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], None] | None = None
 
     @property
     def elementwise(self) -> bool:
@@ -50,22 +50,24 @@ class Activation:
                 return symbol
         return None
 
-    def into(self, net: np.ndarray, out: np.ndarray) -> None:
+    def forward_into(self, net: np.ndarray, out: np.ndarray) -> None:
         """out[...] = f(net), in place when this function has an in-place form."""
-        if self.forward_into is not None:
-            self.forward_into(net, out)
+        if self.forward_in_place is not None:
+            self.forward_in_place(net, out)
         else:
             out[...] = self.forward(net)
 
     def times_derivative(self, net: np.ndarray, out: np.ndarray, d: np.ndarray, tmp: np.ndarray) -> None:
         """d *= d out / d net, in place (tmp: scratch of d's shape)."""
-        if self.times_derivative_into is not None:
-            self.times_derivative_into(net, out, d, tmp)
+        if self.times_derivative_in_place is not None:
+            self.times_derivative_in_place(net, out, d, tmp)
         else:
             d *= self.derivative(net, out)
 
 
-# --- sigmoid ---------------------------------------------------------------------------
+# Each function below: the post's formula in a comment, the NumPy line under it; its
+# derivative right after; then the batched engine's in-place forms of the same two rules.
+
 def _sigmoid(net):
     # out_h1 = 1 / (1 + e^-net_h1), written so that neither branch can overflow:
     # for net < 0 it is e^net / (1 + e^net)
@@ -75,12 +77,7 @@ def _sigmoid(net):
     return np.where(net >= 0, r, e * r)
 
 
-def _sigmoid_derivative(net, out):
-    # dout_h1/dnet_h1 = out_h1 (1 - out_h1)
-    return out * (1.0 - out)
-
-
-def _sigmoid_into(net, out):
+def _sigmoid_in_place(net, out):
     # 1 / (1 + e^-net); e^-net overflowing to inf gives exactly 0, as it should
     np.negative(net, out=out)
     np.exp(out, out=out)
@@ -89,105 +86,88 @@ def _sigmoid_into(net, out):
 
 
 def _sigmoid_times_derivative(net, out, d, tmp):
-    # d * out (1 - out)
     np.subtract(1.0, out, out=tmp)
     tmp *= out
     d *= tmp
 
 
-SIGMOID = Activation(name="sigmoid", code=0, forward=_sigmoid, formula="1/(1+exp(-{net}))",
-                     derivative=_sigmoid_derivative, derivative_formula="{out}*(1-{out})",
-                     forward_into=_sigmoid_into, times_derivative_into=_sigmoid_times_derivative)
-
-
-# --- tanh ------------------------------------------------------------------------------
-def _tanh_derivative(net, out):
-    # dout/dnet = 1 - out^2
-    return 1.0 - out * out
-
-
-def _tanh_into(net, out):
-    np.tanh(net, out=out)
+SIGMOID = Activation(
+    name="sigmoid", code=0,
+    forward=_sigmoid, formula="1/(1+exp(-{net}))",
+    # dout_h1/dnet_h1 = out_h1 (1 - out_h1)
+    derivative=lambda net, out: out * (1.0 - out), derivative_formula="{out}*(1-{out})",
+    forward_in_place=_sigmoid_in_place, times_derivative_in_place=_sigmoid_times_derivative,
+)
 
 
 def _tanh_times_derivative(net, out, d, tmp):
-    # d * (1 - out^2)
     np.multiply(out, out, out=tmp)
     np.subtract(1.0, tmp, out=tmp)
     d *= tmp
 
 
-TANH = Activation(name="tanh", code=1, forward=np.tanh, formula="tanh({net})",
-                  derivative=_tanh_derivative, derivative_formula="1-{out}^2",
-                  forward_into=_tanh_into, times_derivative_into=_tanh_times_derivative)
-
-
-# --- relu ------------------------------------------------------------------------------
-def _relu(net):
-    # out = max(0, net)
-    return np.maximum(net, 0.0)
-
-
-def _relu_derivative(net, out):
-    # dout/dnet = 1 where net > 0, else 0
-    return (net > 0).astype(np.float64)
-
-
-def _relu_into(net, out):
-    np.maximum(net, 0.0, out=out)
+TANH = Activation(
+    name="tanh", code=1,
+    # out = tanh(net)
+    forward=np.tanh, formula="tanh({net})",
+    # dout/dnet = 1 - out^2
+    derivative=lambda net, out: 1.0 - out * out, derivative_formula="1-{out}^2",
+    forward_in_place=lambda net, out: np.tanh(net, out=out),
+    times_derivative_in_place=_tanh_times_derivative,
+)
 
 
 def _relu_times_derivative(net, out, d, tmp):
     d *= net > 0
 
 
-RELU = Activation(name="relu", code=2, forward=_relu, formula="max(0, {net})",
-                  derivative=_relu_derivative, derivative_formula="(1 if {net} > 0 else 0)",
-                  forward_into=_relu_into, times_derivative_into=_relu_times_derivative)
+RELU = Activation(
+    name="relu", code=2,
+    # out = max(0, net)
+    forward=lambda net: np.maximum(net, 0.0), formula="max(0, {net})",
+    # dout/dnet = 1 where net > 0, else 0 (net, not out, decides)
+    derivative=lambda net, out: (net > 0).astype(np.float64), derivative_formula="(1 if {net} > 0 else 0)",
+    forward_in_place=lambda net, out: np.maximum(net, 0.0, out=out),
+    times_derivative_in_place=_relu_times_derivative,
+)
 
 
-# --- identity --------------------------------------------------------------------------
-def _identity(net):
-    # out = net
-    return np.array(net, dtype=np.float64)
-
-
-def _identity_derivative(net, out):
-    # dout/dnet = 1
-    return np.ones_like(out)
-
-
-def _identity_into(net, out):
+def _identity_in_place(net, out):
     out[...] = net
 
 
-def _identity_times_derivative(net, out, d, tmp):
-    pass  # d * 1
+IDENTITY = Activation(
+    name="identity", code=3,
+    # out = net
+    forward=lambda net: np.array(net, dtype=np.float64), formula="{net}",
+    # dout/dnet = 1
+    derivative=lambda net, out: np.ones_like(out), derivative_formula="1",
+    forward_in_place=_identity_in_place,
+    times_derivative_in_place=lambda net, out, d, tmp: None,  # d * 1
+)
 
 
-IDENTITY = Activation(name="identity", code=3, forward=_identity, formula="{net}",
-                      derivative=_identity_derivative, derivative_formula="1",
-                      forward_into=_identity_into, times_derivative_into=_identity_times_derivative)
-
-
-# --- softmax ---------------------------------------------------------------------------
 def _softmax(net):
-    # out_k = e^net_k / sum_j e^net_j, shifted by the largest net so exp cannot overflow
+    # out_o1 = e^net_o1 / sum_j e^net_j, shifted by the largest net so exp cannot overflow
     z = net - np.max(net, axis=-1, keepdims=True)
     e = np.exp(z)
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
-def _softmax_into(net, out):
-    # the same over axis 0, the layer, for every network
+def _softmax_in_place(net, out):
+    # the same along axis 0, the layer, for every network
     np.subtract(net, net.max(axis=0), out=out)
     np.exp(out, out=out)
     out /= out.sum(axis=0)
 
 
-# {sum_exp}: exp of every net of the layer, added
-SOFTMAX = Activation(name="softmax", code=4, forward=_softmax, formula="exp({net})/({sum_exp})",
-                     forward_into=_softmax_into)
+SOFTMAX = Activation(
+    name="softmax", code=4,
+    # {sum_exp}: exp of every net of the layer, added. No element-wise derivative: with
+    # cross-entropy the loss gives the node delta, out - target (losses.py).
+    forward=_softmax, formula="exp({net})/({sum_exp})",
+    forward_in_place=_softmax_in_place,
+)
 
 
 # --- the registry ----------------------------------------------------------------------

@@ -58,7 +58,7 @@ class Population:
                     net[o] += tk
                 if self.b_rows[l] is not None:
                     net[o] += th[self.b_rows[l][o]]               # + b * 1
-            self.rules[l].into(net, self.outs[l + 1])
+            self.rules[l].forward_into(net, self.outs[l + 1])
 
     def _sample_error(self, t: np.ndarray) -> np.ndarray:
         # the loss's own rule, with the layer along the last axis as it expects

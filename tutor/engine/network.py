@@ -27,9 +27,9 @@ class Network:
         self.activations = tuple(self.activations)
         if len(self.activations) != len(self.sizes) - 1:
             raise ValueError("one activation per layer after the input")
-        for name in self.activations:  # a name no path knows is an error here, not later
-            activations.get(name)
-        losses.get(self.loss)
+        problem = check_combination(self.activations, self.loss)  # unknown names included
+        if problem:
+            raise ValueError(problem)
         if self.bias not in naming.BIAS_MODES:
             raise ValueError(f"unknown bias mode {self.bias!r}")
         self.theta = np.array(self.theta, dtype=np.float64).reshape(-1)
