@@ -30,6 +30,7 @@ class Network:
         problem = check_combination(self.activations, self.loss)  # unknown names included
         if problem:
             raise ValueError(problem)
+        self._look_up()
         if self.bias not in naming.BIAS_MODES:
             raise ValueError(f"unknown bias mode {self.bias!r}")
         self.theta = np.array(self.theta, dtype=np.float64).reshape(-1)
@@ -37,14 +38,27 @@ class Network:
             raise ValueError(f"expected {self.n_parameters} parameters, got {self.theta.size}")
 
     # --- functions ------------------------------------------------------------
+    # Looked up once, and again only if a field was replaced since: a training step asks
+    # several times, and a fresh lookup each time would cost a few % of a small step.
     @property
     def activation_rules(self) -> tuple[activations.Activation, ...]:
         """The definition of each layer's activation (ValueError for a name not registered)."""
-        return tuple(activations.get(name) for name in self.activations)
+        c = self._rules
+        if c[0] is not self.activations or c[1] is not self.loss:
+            c = self._look_up()
+        return c[2]
 
     @property
     def loss_rule(self) -> losses.Loss:
-        return losses.get(self.loss)
+        c = self._rules
+        if c[0] is not self.activations or c[1] is not self.loss:
+            c = self._look_up()
+        return c[3]
+
+    def _look_up(self) -> tuple:
+        self._rules = (self.activations, self.loss,
+                       tuple([activations.get(n) for n in self.activations]), losses.get(self.loss))
+        return self._rules
 
     # --- layout -------------------------------------------------------------
     @property
