@@ -8,7 +8,7 @@ import pytest
 
 from tutor.lesson.catalog import bundled
 from tutor.lesson.exercise import load
-from tutor.lesson.training_session import TrainingSession
+from tutor.lesson.training_session import Status, TrainingSession
 from tutor.lesson.variants import collisions, variant
 
 LIBRARY = bundled()
@@ -41,9 +41,10 @@ def test_solved(name):
 def test_trained(name):
     s = TrainingSession(load(name))
     s.play()
-    while s.status == "running":
+    while s.status is Status.RUNNING:
         s.advance(5000)
-    assert s.status == "done" and s.snapshot().error < 0.05 * s.history[0][1]
+    frame = s.frame()
+    assert frame.status is Status.DONE and frame.error < 0.05 * frame.curve[0][1]
 
 
 @pytest.mark.parametrize("name", [n for n in LIBRARY if n not in ("mazur", "mazur-biases", "momentum", "xor")])

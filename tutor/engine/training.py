@@ -171,16 +171,8 @@ class Trainer:
         return n, errors
 
 
-_KERNEL = False
-
-
 def _kernel():
-    """The compiled module, or None where numba cannot be imported (NumPy then does it all)."""
-    global _KERNEL
-    if _KERNEL is False:
-        try:
-            from . import kernel
-            _KERNEL = kernel
-        except ImportError:
-            _KERNEL = None
-    return _KERNEL
+    """The compiled module (waiting for it to be ready), or None where numba cannot be
+    imported (NumPy then does it all). kernel_loader.py says how it is loaded and warmed."""
+    from . import kernel_loader
+    return kernel_loader.load()

@@ -1,96 +1,63 @@
-"""Live training, without a screen: the network trained in pieces, its history, what to
-say when it stalls or blows up, comparisons and the error surface.
+"""Live training without a screen: the parts in live/ put together behind one lock.
 
-The screen runs `advance()` in a worker thread and reads `snapshot()` on a timer; every
-number it shows comes from here.
+The screen's worker thread calls advance() and frame(), and applies the learner's keys
+through the control methods (each returns the sentence to show, "" when there is nothing
+to say); compare and surface run in workers of their own. Every number the screen shows
+comes from a Frame made here.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 import time
-from dataclasses import dataclass, field
-
-import numpy as np
+from typing import Callable
 
 from ..engine.backprop import forward
-from ..engine.batched import Population, error_surface
 from ..engine.naming import neuron_names
 from ..engine.network import Network
 from ..engine.steps import Solution, solve
-from ..engine.training import Trainer
 from .exercise import Exercise
-from .reference import Comparison
-from .worked import build
+from .live import compare as side_by_side
+from .live.clock import RateClock
+from .live.compare import CompareResult
+from .live.controls import (LEARNING_RATE_RANGE, eta_text, next_momentum, scale_learning_rate,
+                            speed_ladder, speed_text, watch_speed)
+from .live.final import FinalFigures
+from .live.frame import Frame, parameter_rows
+from .live.run import Run
+from .live.status import Status
+from .live.stuck import Situation, stuck_message
+from .live.surface import Surface, surface
 
-MAX_POINTS = 2000          # history points kept for the plot (halved by thinning when full)
-STUCK_AFTER = 2000         # iterations before a run can be called stuck
-STUCK_DROP = 0.01          # less than 1% fall over the last third of the run ...
-STUCK_FLOOR = 0.05         # ... while still above 5% of the starting error
-SPEEDS = (1, 10, 100, 1000, 10_000)   # iterations per frame; the last is "full speed"
-
-
-@dataclass
-class Snapshot:
-    """What the screen draws, copied out under the lock."""
-    iteration: int
-    target: int
-    error: float
-    history: list[tuple[int, float]]
-    outputs: np.ndarray          # (samples, outputs)
-    parameters: list[tuple[str, float, float, float, bool]]  # name, now, start, change, big mover
-    status: str                  # running | paused | done | diverged | stuck
-    message: str
-    rate: float                  # iterations per second, recently
-    learning_rate: float
-    momentum: float
-    update_biases: bool
-    speed: int
-
-
-@dataclass
-class CompareResult:
-    labels: list[str]
-    histories: list[list[tuple[int, float]]]
-    finals: list[float]
-
-
-@dataclass
-class Surface:
-    a: str
-    b: str
-    values_a: np.ndarray
-    values_b: np.ndarray
-    errors: np.ndarray            # (len(values_a), len(values_b))
-    path: list[tuple[float, float]] = field(default_factory=list)
+__all__ = ["TrainingSession", "Status", "Frame", "CompareResult", "Surface"]
 
 
 class TrainingSession:
-    def __init__(self, ex: Exercise):
+    def __init__(self, ex: Exercise, clock: Callable[[], float] = time.perf_counter):
         self.ex = ex
-        self.lock = threading.Lock()      # guards what snapshot() reads
-        self.run_lock = threading.RLock() # one piece of training, restart or single update at a time
+        self.lock = threading.RLock()
         self.seed = ex.seed
-        self.speed_index = len(SPEEDS) - 1
-        self._final: list[Comparison] | None = None
+        self.clock = RateClock(clock)
+        self.speeds = speed_ladder(ex.iterations)
+        self.speed_index = self.speeds.index(watch_speed(ex.iterations))
+        self.final = FinalFigures(ex)
+        self.last_update: Solution | None = None
         self._reset(ex.network, ex.settings)
 
-    def _reset(self, start: Network, settings) -> None:
-        with self.run_lock, self.lock:
-            self.start = start.copy()
-            self.trainer = Trainer(self.start, self.ex.X, self.ex.T, settings)
-            self.history: list[tuple[int, float]] = [(0, self.trainer.error())]
-            self.path: list[tuple[int, np.ndarray]] = [(0, self.start.theta.copy())]
-            self.status, self.message = "paused", "Paused. Press Space to train."
-            self.marks: list[tuple[float, int]] = []   # (clock, iteration) of recent slices
-            self.rate = 0.0
-            self.last_update: Solution | None = None
+    def _reset(self, start: Network, settings, message: str = "Paused. Press Space to train.") -> None:
+        with self.lock:
+            self.run = Run(start, self.ex.X, self.ex.T, settings, self.ex.iterations)
+            self.clock.reset()
+            self.message = message
 
-    # --- running ---------------------------------------------------------------------------
+    # --- what the run is -----------------------------------------------------------------------
+    @property
+    def status(self) -> Status:
+        return self.run.status
+
     @property
     def iteration(self) -> int:
-        return self.trainer.iteration
+        return self.run.iteration
 
     @property
     def target(self) -> int:
@@ -98,283 +65,190 @@ class TrainingSession:
 
     @property
     def speed(self) -> int:
-        return SPEEDS[self.speed_index]
+        """Iterations per frame; FULL (0) for as fast as it goes."""
+        return self.speeds[self.speed_index]
 
+    def preparing(self) -> str:
+        if self.run.preparing_kernel:
+            return ("Preparing the compiled training loop (the first run after installing takes a few "
+                    "seconds); training with NumPy meanwhile.")
+        return ""
+
+    # --- training (the worker) -------------------------------------------------------------------
     def advance(self, n: int | None = None) -> None:
-        """Train up to `n` iterations (default: one frame's worth at the current speed),
-        never past the exercise's count; record, and judge the run."""
-        with self.run_lock:
-            self._advance(self.speed if n is None else n)
-
-    def _advance(self, n: int) -> None:
-        n = min(n, self.target - self.iteration)
-        if n <= 0:
-            with self.lock:
-                self._finish()
-            return
-        # one call to the engine per slice (it trains without the GIL, so the screen keeps
-        # drawing); the path through weight space gets a point at each of ~20 records
-        start, good, good_vel = self.iteration, self.trainer.net.theta.copy(), self.trainer.vel.copy()
-        stride = max(1, n // 20)
-        record = np.append(np.arange(start + stride, start + n, stride, dtype=np.int64), start + n)
-        run = self.trainer.run(n, record=record, with_params=True)
-        done = run.done
-        # the engine stops at the first parameter that is not finite, so the records it
-        # returns are the good ones; an error can still overflow on its own
-        keep = [k for k, (_, e) in enumerate(run.history) if math.isfinite(e)]
-        points = [run.history[k] for k in keep]
-        thetas = [(run.history[k][0], run.thetas[k].copy()) for k in keep]
-        diverged = run.diverged or len(keep) < len(run.history)
+        """Train up to n iterations (default: one frame's worth at the current speed; at full
+        speed the caller picks n), never past the exercise's count; record, and judge."""
         with self.lock:
-            # iterations per second as the learner sees them: over the last two seconds of
-            # the clock, pauses between slices (slow speeds) included
-            now = time.perf_counter()
-            self.marks = [(t, i) for t, i in self.marks if now - t < 2.0] + [(now, start + done)]
-            t_old, i_old = self.marks[0]
-            self.rate = (start + done - i_old) / (now - t_old) if now > t_old else 0.0
-            if diverged:
-                # keep the last good state on screen: the last record, or the slice's start
-                # (its velocity was not recorded, so momentum starts again from rest there)
-                blew_up_at = self.trainer.iteration
-                if thetas:
-                    self.trainer.net.theta[:] = thetas[-1][1]
-                    self.trainer.vel[:] = 0.0
-                    self.trainer.iteration = thetas[-1][0]
-                else:
-                    self.trainer.net.theta[:] = good
-                    self.trainer.vel[:] = good_vel
-                    self.trainer.iteration = start
-                self.history.extend(points)
-                self.path.extend(thetas)
-                self.status = "diverged"
-                self.message = (f"Training blew up by iteration {blew_up_at:,}: the numbers overflowed. The "
-                                "learning rate is too large for this net; lower it (-) and restart (r). The last "
-                                f"good state, iteration {self.trainer.iteration:,}, is shown.")
-                return
-            self.history.extend(points)
-            if len(self.history) > MAX_POINTS:
-                self.history = self.history[:1] + self.history[1:-1:2] + self.history[-1:]
-            self.path.extend(thetas)
-            if len(self.path) > MAX_POINTS:
-                self.path = self.path[::2] + self.path[-1:]
-            if self.iteration >= self.target:
-                self._finish()
-            elif self._stuck():
-                self.status = "stuck"
-                self.message = self._stuck_message()
+            before = self.run.status
+            self.run.advance(n if n is not None else (self.speed or 10_000))
+            self.clock.tick(self.iteration)
+            after = self.run.status
+            if after is not before or after in (Status.DONE, Status.STUCK, Status.DIVERGED):
+                self.message = self._status_message()
 
-    def _finish(self) -> None:
-        # a run that ends on a plateau is still stuck, however fast it got there
-        if self._stuck():
-            self.status, self.message = "stuck", f"Finished {self.iteration:,} iterations. " + self._stuck_message()
-            return
-        self.status = "done"
-        self.message = f"Done: {self.iteration:,} iterations, E_total = {self.history[-1][1]:.6g}."
+    def _status_message(self) -> str:
+        r = self.run
+        if r.status is Status.DIVERGED:
+            return (f"Training blew up by iteration {r.blew_up_at:,}: the numbers overflowed. The learning rate "
+                    f"(η {eta_text(r.settings.learning_rate)}) is too large for this net; lower it (-) to go on from "
+                    f"the last good state, iteration {r.iteration:,}, which is shown, or restart (r).")
+        if r.status is Status.STUCK:
+            words = stuck_message(self._situation())
+            return f"Finished {r.iteration:,} iterations. " + words if r.iteration >= self.target else words
+        if r.status is Status.DONE:
+            return f"Done: {r.iteration:,} iterations, E_total = {r.curve.last[1]:.6g}."
+        return self.message
 
-    def _stuck(self) -> bool:
-        it, e_now = self.history[-1]
-        if it < STUCK_AFTER:
-            return False
-        e0 = self.history[0][1]
-        back = [e for i, e in self.history if i <= it - it // 3]
-        if not back or e_now < STUCK_FLOOR * e0:
-            return False
-        return (back[-1] - e_now) < STUCK_DROP * back[-1]
+    def _situation(self) -> Situation:
+        sizes = self.ex.network.sizes
+        return Situation(self.iteration, self.run.curve.last[1], self.run.settings.learning_rate,
+                         self.ex.settings.learning_rate, LEARNING_RATE_RANGE[1], self.run.settings.momentum,
+                         self.ex.random_start, min(sizes[1:-1]) if len(sizes) > 2 else None)
 
-    def _stuck_message(self) -> str:
-        tips = ["a new random start (n)"] if self.ex.random_start else []
-        tips += ["a larger learning rate (+)", "momentum (m)"]
-        if len(self.ex.network.sizes) > 2 and min(self.ex.network.sizes[1:-1]) < 2:
-            tips.append("more hidden neurons (in the exercise file)")
-        return (f"Stuck: the error has hardly fallen over the last {self.iteration // 3:,} iterations and is still "
-                f"{self.history[-1][1]:.3g}. The net may sit on a plateau or in a poor local minimum; try "
-                + ", ".join(tips) + ".")
-
-    # --- controls ------------------------------------------------------------------------------
-    def play(self) -> None:
+    def frame(self) -> Frame:
+        """Everything the screen draws, copied out (made in the worker, never on the screen's thread)."""
         with self.lock:
-            if self.status in ("paused", "stuck") and self.iteration < self.target:
-                self.status, self.message = "running", "Training..."
+            r = self.run
+            net = r.trainer.net.copy()
+            s = r.settings
+            final = (self.final.at(r.iteration) if r.status is Status.DONE and self.runs_as_in_file() else ())
+            rows, count = parameter_rows(net.names, net.theta, r.start.theta)
+            return Frame(
+                title=self.ex.title, iteration=r.iteration, target=self.target, error=r.curve.last[1],
+                curve=tuple(r.curve.points), output_names=tuple(neuron_names(net.sizes, net.n_layers)),
+                outputs=forward(net, self.ex.X, None).outs[-1], targets=self.ex.T.copy(),
+                parameters=rows, parameter_count=count, status=r.status, message=self.message,
+                rate=self.clock.rate, learning_rate=s.learning_rate, momentum=s.momentum,
+                update_biases=s.update_biases, speed=speed_text(self.speed), preparing=self.preparing(),
+                final=final)
+
+    # --- controls: each returns what to say ------------------------------------------------------
+    def play(self) -> str:
+        with self.lock:
+            st = self.run.status
+            if st.can_run and self.iteration < self.target:
+                self.run.status, self.message = Status.RUNNING, "Training..."
+                return ""
+            if st is Status.DIVERGED:
+                return "The run blew up: lower the learning rate (-) to go on from the last good state, or restart (r)."
+            if st is Status.RUNNING:
+                return ""
+            return f"The run is over ({self.iteration:,} of {self.target:,} iterations): r starts it again."
 
     def pause(self) -> None:
         with self.lock:
-            if self.status == "running":
-                self.status, self.message = "paused", "Paused."
+            if self.run.status is Status.RUNNING:
+                self.run.status, self.message = Status.PAUSED, "Paused."
 
-    def single_update(self) -> Solution | None:
-        """One update, worked out step by step as in the lesson, then applied."""
-        if self.status in ("diverged", "done"):
-            return None
-        self.pause()
-        with self.run_lock:
-            sol = solve(self.trainer.net, self.ex.X, self.ex.T, self.trainer.settings)
-            self._advance(1)
+    def toggle(self) -> str:
         with self.lock:
+            if self.run.status is Status.RUNNING:
+                self.pause()
+                return ""
+            return self.play()
+
+    def single_update(self) -> tuple[Solution | None, str]:
+        """One update, worked out step by step as in the lesson, then applied."""
+        with self.lock:
+            r = self.run
+            if r.status is Status.DIVERGED:
+                return None, "The run blew up: lower the learning rate (-) or restart (r) before one more update."
+            if self.iteration >= self.target:
+                return None, f"The run is over ({self.iteration:,} iterations): press r to start again."
+            self.pause()
+            sol = solve(r.trainer.net, self.ex.X, self.ex.T, r.settings)
+            r.advance(1)
             self.last_update = sol
-            if self.status != "diverged":
-                self.status = "paused" if self.iteration < self.target else "done"
+            if r.status is not Status.DIVERGED:
+                r.status = Status.PAUSED if self.iteration < self.target else r.status
                 self.message = (f"One update: iteration {self.iteration:,}, E_total {sol.error:.9g} -> "
-                                f"{self.history[-1][1]:.9g}.")
-        return sol
+                                f"{r.curve.last[1]:.9g}.")
+                if r.status is not Status.PAUSED:
+                    self.message = self._status_message()
+            else:
+                self.message = self._status_message()
+            return sol, ""
 
-    def faster(self) -> None:
-        self.speed_index = min(self.speed_index + 1, len(SPEEDS) - 1)
+    def faster(self) -> str:
+        with self.lock:
+            if self.speed_index == len(self.speeds) - 1:
+                return "Already at full speed."
+            self.speed_index += 1
+            return f"Speed: {speed_text(self.speed)}."
 
-    def slower(self) -> None:
-        self.speed_index = max(self.speed_index - 1, 0)
+    def slower(self) -> str:
+        with self.lock:
+            if self.speed_index == 0:
+                return "Already at the slowest, one update a frame (s does a single update)."
+            self.speed_index -= 1
+            return f"Speed: {speed_text(self.speed)}."
 
-    def restart(self) -> None:
-        self._reset(self.start, self.trainer.settings)
+    def restart(self) -> str:
+        with self.lock:
+            self._reset(self.run.start, self.run.settings)
+        return ""
 
-    def new_start(self) -> bool:
+    def new_start(self) -> str:
         """A new random start (only for exercises without given weights)."""
         if not self.ex.random_start:
-            return False
-        self.seed += 1
-        net = self.ex.network
-        self._reset(Network.random(net.sizes, net.activations, net.loss, net.bias, self.seed), self.trainer.settings)
-        self.message = f"New random start (seed {self.seed}). Paused. Press Space to train."
-        return True
+            return "This exercise gives its starting weights; there is no random start to redraw."
+        with self.lock:
+            self.seed += 1
+            net = self.ex.network
+            self._reset(Network.random(net.sizes, net.activations, net.loss, net.bias, self.seed), self.run.settings,
+                        f"New random start (seed {self.seed}). Paused. Press Space to train.")
+        return ""
 
     def set_learning_rate(self, value: float) -> None:
         with self.lock:
-            self.trainer.settings = self.trainer.settings.with_(learning_rate=value)
-            if self.status == "diverged":
-                self.status, self.message = "paused", "Learning rate changed. Press Space to go on from the last good state."
+            self.run.settings = self.run.settings.with_(learning_rate=value)
+            if self.run.status is Status.DIVERGED:
+                self.run.status = Status.PAUSED
+                self.message = "Learning rate changed. Press Space to go on from the last good state."
 
-    def scale_learning_rate(self, factor: float) -> None:
-        self.set_learning_rate(float(f"{self.trainer.settings.learning_rate * factor:.3g}"))
+    def scale_learning_rate(self, factor: float) -> str:
+        with self.lock:
+            old = self.run.settings.learning_rate
+            new, note = scale_learning_rate(old, factor)
+            if new != old:
+                self.set_learning_rate(new)
+            return note
 
     def set_momentum(self, value: float) -> None:
         with self.lock:
-            self.trainer.settings = self.trainer.settings.with_(momentum=min(max(value, 0.0), 0.99))
+            self.run.settings = self.run.settings.with_(momentum=min(max(value, 0.0), 0.99))
 
-    def toggle_biases(self) -> None:
+    def cycle_momentum(self) -> str:
         with self.lock:
-            s = self.trainer.settings
-            self.trainer.settings = s.with_(update_biases=not s.update_biases)
+            self.set_momentum(next_momentum(self.run.settings.momentum))
+            return f"Momentum {self.run.settings.momentum:g}."
 
-    # --- what the screen shows ---------------------------------------------------------------
-    def snapshot(self) -> Snapshot:
+    def toggle_biases(self) -> str:
         with self.lock:
-            now = self.trainer.net.theta.copy()
-            history = list(self.history)
-            status, message = self.status, self.message
-            s = self.trainer.settings
-            iteration = self.iteration
-        start = self.start.theta
-        change = now - start
-        big = set(np.argsort(-np.abs(change))[: max(1, len(now) // 5)]) if np.any(change) else set()
-        names = self.start.names
-        params = [(n, float(now[i]), float(start[i]), float(change[i]), i in big) for i, n in enumerate(names)]
-        outputs = forward(self.trainer.net.copy(now), self.ex.X, None).outs[-1]
-        return Snapshot(iteration, self.target, history[-1][1], history, outputs, params, status, message,
-                        self.rate, s.learning_rate, s.momentum, s.update_biases, self.speed)
+            s = self.run.settings
+            self.run.settings = s.with_(update_biases=not s.update_biases)
+            return "Biases are updated now." if not s.update_biases else "Biases stay fixed now."
 
-    def output_names(self) -> list[str]:
-        return neuron_names(self.ex.network.sizes, self.ex.network.n_layers)
+    def runs_as_in_file(self) -> bool:
+        s, f = self.run.settings, self.ex.settings
+        return ((s.learning_rate, s.momentum, s.update_biases) == (f.learning_rate, f.momentum, f.update_biases)
+                and self.seed == self.ex.seed)
 
-    def settings_as_in_file(self) -> bool:
-        s, f = self.trainer.settings, self.ex.settings
-        return (s.learning_rate, s.momentum, s.update_biases) == (f.learning_rate, f.momentum, f.update_biases)
+    # --- side by side and the error surface (their own workers) -----------------------------------
+    def compare_rates(self, rates=side_by_side.RATES, iterations: int | None = None, **kw) -> CompareResult:
+        with self.lock:
+            start, settings = self.run.start.copy(), self.run.settings
+        return side_by_side.compare_rates(start, self.ex.X, self.ex.T, settings, iterations or self.target,
+                                          rates, **kw)
 
-    def final_comparisons(self) -> list[Comparison]:
-        """The source's printed figures after this many iterations, beside the engine's
-        (only when the run is the exercise's own: its start and its settings). Worked out
-        once: the screen asks on every frame once the run is done."""
-        figures = [f for f in self.ex.figures if f.after_iterations == self.iteration]
-        if not figures or not self.settings_as_in_file() or self.seed != self.ex.seed:
-            return []
-        if self._final is None:
-            self._final = build(self.ex).comparisons()  # the same for every run of the exercise's own
-        return [c for c in self._final if c.after_iterations == self.iteration]
-
-    # --- side by side and the error surface -----------------------------------------------------
-    def compare_rates(self, rates=(0.1, 0.5, 2.0, 10.0), iterations: int | None = None) -> CompareResult:
-        thetas = np.repeat(self.start.theta[None], len(rates), axis=0)
-        labels = [f"η = {r:g}" for r in rates]
-        return self._compare(thetas, labels, np.array(rates, dtype=float), iterations)
-
-    def compare_starts(self, count: int = 4, iterations: int | None = None) -> CompareResult:
-        net = self.ex.network
-        seeds = [self.seed + k for k in range(count)]
-        thetas = np.stack([Network.random(net.sizes, net.activations, net.loss, net.bias, s).theta for s in seeds])
-        labels = [f"seed {s}" for s in seeds]
-        return self._compare(thetas, labels, self.trainer.settings.learning_rate, iterations)
-
-    def _compare(self, thetas, labels, rates, iterations) -> CompareResult:
-        n = self.target if iterations is None else iterations
-        s = self.trainer.settings
-        pop = Population(self.ex.network, thetas, self.ex.X, self.ex.T, learning_rate=rates,
-                         momentum=s.momentum, mode=s.mode, update_biases=s.update_biases)
-        every = max(1, n // 200)
-        rows = pop.run(n, record_every=every)
-        its = list(range(0, n, every)) + [n]
-        histories = [[(i, float(e)) for i, e in zip(its, rows[:, k]) if math.isfinite(e)] for k in range(len(labels))]
-        return CompareResult(labels, histories, [float(e) for e in rows[-1]])
+    def compare_starts(self, count: int = 4, iterations: int | None = None, **kw) -> CompareResult:
+        with self.lock:
+            settings = self.run.settings
+        return side_by_side.compare_starts(self.ex.network, self.ex.X, self.ex.T, settings,
+                                           iterations or self.target, self.seed, count, **kw)
 
     def surface(self, a: str | None = None, b: str | None = None, size: int = 41) -> Surface:
-        """Total error over a grid of two weights (the rest at their current values), with
-        the path training took through them. Default: the two weights that moved most."""
-        names = self.start.names
         with self.lock:
-            path = [(it, theta.copy()) for it, theta in self.path]
-            current = self.trainer.net.copy()
-        if a is None or b is None:
-            moved = np.abs(path[-1][1] - path[0][1])[: self.start.n_weights]
-            order = np.argsort(-moved)
-            a, b = names[order[0]], names[order[1]]
-        ia, ib = names.index(a), names.index(b)
-        pa = np.array([t[ia] for _, t in path])
-        pb = np.array([t[ib] for _, t in path])
-        va = _span(pa, size)
-        vb = _span(pb, size)
-        errors = error_surface(current, self.ex.X, self.ex.T, a, b, va, vb)
-        return Surface(a, b, va, vb, errors, list(zip(pa.tolist(), pb.tolist())))
-
-
-def _span(values: np.ndarray, size: int) -> np.ndarray:
-    lo, hi = float(values.min()), float(values.max())
-    pad = max(0.5 * (hi - lo), 0.5)
-    return np.linspace(lo - pad, hi + pad, size)
-
-
-SHADES = " .:-=+*#%@"   # low error to high: the heat map reads without colour too
-
-
-@dataclass
-class SurfaceGrid:
-    rows: list[str]                      # text, a character per cell (shade, or path marks)
-    levels: list[list[int]]              # 0..9 per cell, for colouring
-    bounds: list[float]                  # the error at each shade boundary
-    a_range: tuple[float, float]
-    b_range: tuple[float, float]
-
-
-def surface_grid(surface: Surface, cols: int, rows: int) -> SurfaceGrid:
-    """The surface drawn in cols x rows cells: a (the first weight) across, b upwards.
-    Shades are ten quantiles of log10(E); the path is •, its start S and its end E."""
-    logs = np.log10(np.maximum(surface.errors, 1e-300))
-    bounds = np.quantile(logs, np.linspace(0, 1, len(SHADES) + 1)[1:-1])
-    ia = np.clip(np.round(np.linspace(0, len(surface.values_a) - 1, cols)).astype(int), 0, None)
-    ib = np.clip(np.round(np.linspace(len(surface.values_b) - 1, 0, rows)).astype(int), 0, None)
-    levels = np.searchsorted(bounds, logs[np.ix_(ia, ib)].T)   # (rows, cols), b top to bottom
-    chars = [[SHADES[v] for v in row] for row in levels]
-    a0, a1 = surface.values_a[0], surface.values_a[-1]
-    b0, b1 = surface.values_b[0], surface.values_b[-1]
-
-    def cell(a: float, b: float) -> tuple[int, int]:
-        c = int(round((a - a0) / (a1 - a0) * (cols - 1))) if a1 > a0 else 0
-        r = int(round((b1 - b) / (b1 - b0) * (rows - 1))) if b1 > b0 else 0
-        return min(max(r, 0), rows - 1), min(max(c, 0), cols - 1)
-
-    for a, b in surface.path:
-        r, c = cell(a, b)
-        chars[r][c] = "•"
-    if surface.path:
-        r, c = cell(*surface.path[0])
-        chars[r][c] = "S"
-        r, c = cell(*surface.path[-1])
-        chars[r][c] = "E"
-    return SurfaceGrid(["".join(row) for row in chars], levels.tolist(), [float(10 ** b) for b in bounds],
-                       (float(a0), float(a1)), (float(b0), float(b1)))
+            current = self.run.trainer.net.copy()
+            path = self.run.path.copy()
+        return surface(current, path, self.ex.X, self.ex.T, a, b, size)

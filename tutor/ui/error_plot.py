@@ -14,6 +14,7 @@ from textual_plot import HiResMode, PlotWidget
 from textual_plot.axis_formatter import AxisFormatter
 
 COLOURS = ("bright_cyan", "bright_yellow", "bright_magenta", "bright_green", "bright_red", "white")
+MARKERS = "123456"   # a curve's own mark, drawn on it: curves are told apart without colour
 
 
 class PowersOfTen(AxisFormatter):
@@ -61,8 +62,11 @@ class ErrorPlot(PlotWidget, can_focus=False):  # its zoom keys would hide the sc
         self.set_y_formatter(PowersOfTen())
         self.set_x_formatter(Iterations())
 
-    def show_curves(self, curves: list[tuple[str, list[tuple[int, float]]]], x_max: int) -> None:
-        """Draw each (label, [(iteration, error), ...]) as log10 of the error."""
+    def show_curves(self, curves: list[tuple[str, list[tuple[int, float]]]], x_max: int,
+                    marked: bool = False) -> None:
+        """Draw each (label, [(iteration, error), ...]) as log10 of the error. marked: each
+        curve carries its marker (MARKERS) at a staggered point and at its end, and there is
+        no legend on the plot (the caller shows the key to the markers outside it)."""
         self.clear()
         lows, highs = [], []
         for k, (label, history) in enumerate(curves):
@@ -73,9 +77,17 @@ class ErrorPlot(PlotWidget, can_focus=False):  # its zoom keys would hide the sc
             y = np.log10([p[1] for p in pts])
             lows.append(y.min())
             highs.append(y.max())
-            self.plot(x, y, line_style=COLOURS[k % len(COLOURS)], hires_mode=HiResMode.BRAILLE,
-                      label=label if len(curves) > 1 else None)
+            colour = COLOURS[k % len(COLOURS)]
+            self.plot(x, y, line_style=colour, hires_mode=HiResMode.BRAILLE,
+                      label=label if len(curves) > 1 and not marked else None)
+            if marked:
+                # one mark a different way along each curve (so marks on curves that run
+                # together do not land on each other), and one where the curve ends
+                at = int(round((0.15 + 0.6 * k / max(len(curves) - 1, 1)) * (len(x) - 1)))
+                end = min(x[-1], 0.98 * x_max)   # the right edge itself falls outside the canvas
+                self.scatter([x[at], end], [y[at], y[-1]], marker=MARKERS[k % len(MARKERS)],
+                             marker_style=f"bold {colour}")
         if lows:
             self.set_ylimits(math.floor(min(lows)), math.ceil(max(highs)) or 0.0)
         self.set_xlimits(0, max(x_max, 1))
-        self.show_legend(is_visible=len(curves) > 1)
+        self.show_legend(is_visible=len(curves) > 1 and not marked)

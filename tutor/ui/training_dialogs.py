@@ -1,4 +1,4 @@
-"""Over the training screen: one update worked out, the comparison, the error surface."""
+"""Over the training screen: one update worked out, the comparison, the error surface, keys."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from ..engine.steps import Solution
-from ..lesson.training_session import CompareResult, Surface, surface_grid
-from .error_plot import ErrorPlot
+from ..lesson.live.compare import CompareResult
+from ..lesson.live.surface import Surface, surface_grid
+from .error_plot import MARKERS, ErrorPlot
 
 HEAT = ("#1a9850", "#66bd63", "#a6d96a", "#d9ef8b", "#ffffbf", "#fee08b", "#fdae61", "#f46d43", "#d73027", "#a50026")
 
@@ -37,22 +38,54 @@ class UpdateScreen(ModalScreen[None]):
 
 
 class CompareScreen(ModalScreen[None]):
+    """The curves of runs side by side; each curve carries its own marker (1, 2, 3, 4), so they
+    are told apart without colour, and the key to the markers sits below the plot, not on it."""
     BINDINGS = [Binding("escape,q,c", "dismiss", "Back")]
 
-    def __init__(self, title: str, result: CompareResult, x_max: int):
+    def __init__(self, result: CompareResult):
         super().__init__()
-        self.title_text, self.result, self.x_max = title, result, x_max
+        self.result = result
 
     def compose(self) -> ComposeResult:
+        r = self.result
         with Vertical(id="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(r.title, classes="dialog-title")
             yield ErrorPlot(id="compare-plot")
-            finals = "   ".join(f"{label}: {e:.3g}" for label, e in zip(self.result.labels, self.result.finals))
-            yield Static(f"E_total at the end:  {finals}", id="compare-finals")
+            ends = Text("E_total at the end:")
+            for k, (label, e, gone) in enumerate(zip(r.labels, r.finals, r.blew_up)):
+                ends.append(f"  {MARKERS[k]} ", style="bold")
+                ends.append(f"{label}: " + (f"blew up by {gone:,}" if gone is not None else f"{e:.3g}"))
+            if r.summary():
+                ends.append("\n" + r.summary())
+            yield Static(ends, id="compare-finals")
             yield Static("Escape: back to training", classes="dialog-keys")
 
     def on_mount(self) -> None:
-        self.query_one(ErrorPlot).show_curves(list(zip(self.result.labels, self.result.histories)), self.x_max)
+        self.query_one(ErrorPlot).show_curves(list(zip(self.result.labels, self.result.histories)),
+                                              self.result.iterations, marked=True)
+
+
+class TrainingKeysScreen(ModalScreen[None]):
+    """Every key of the training screen, with what it does."""
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Back")]
+
+    def __init__(self, keys: list[tuple[str, str]]):
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Keys on the training screen", classes="dialog-title")
+            with VerticalScroll():
+                text = Text()
+                for key, what in self.keys:
+                    text.append(f"{key:>7}  ", style="bold")
+                    text.append(what + "\n")
+                text.append("\nThe curve is E_total on a log scale; the x axis is the exercise's iteration count. "
+                            "Messages under the curve say when a run is done, stuck or blew up, and what to try.",
+                            style="dim")
+                yield Static(text, id="train-keys")
+            yield Static("Escape: back to training", classes="dialog-keys")
 
 
 class SurfaceScreen(ModalScreen[None]):

@@ -1,56 +1,121 @@
 """Live training: the error curve, the numbers, and the controls.
 
-Training runs in a worker thread in slices of about one frame; the screen reads the
-session's snapshot on a timer (at most ~30 times a second), never once per update.
+A worker thread owns the session: it trains in slices, applies the learner's keys between
+slices, and posts what to draw as messages (a Progress that replaces the one before it, and
+dataclass messages for notes and results). The screen only renders those and forwards keys:
+nothing here copies parameters, runs a forward pass or waits for training.
 """
 
 from __future__ import annotations
 
+import queue
 import time
+from dataclasses import dataclass
+from typing import Callable
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from ..lesson.training_session import SPEEDS, Snapshot, TrainingSession
+from ..engine.steps import Solution
+from ..lesson.live.controls import FPS, eta_text
+from ..lesson.live.frame import Frame
+from ..lesson.live.status import Status
+from ..lesson.training_session import CompareResult, Surface, TrainingSession
 from .error_plot import ErrorPlot
 from .saving import SavingNotice
 
-FRAME = 1 / 30
+FRAME = 1 / FPS
 # At full speed the worker trains in slices of about this long: the engine runs them
-# without the GIL, and each slice ends with a moment of Python that must wait for the
-# screen's thread; longer slices waste less of that, and keys still act within one.
-SLICE = 0.1
+# without the GIL, and each slice ends with a moment of Python (recording, the frame) that
+# must share the screen's thread; longer slices waste less of that, keys act within one.
+SLICE = 0.05
+
+# key, action, footer label (None: not in the footer, one F1 away), what it does
+KEYS: list[tuple[str, str, str | None, str]] = [
+    ("space", "toggle", "Run/pause", "run or pause"),
+    ("s", "single", "One update", "one update, its numbers worked out as in the lesson"),
+    ("plus,equals_sign", "rate(2)", "η×2", "learning rate doubled (up to 1e4)"),
+    ("minus", "rate(0.5)", "η÷2", "learning rate halved (down to 1e-4)"),
+    ("c", "compare", "Compare", "four learning rates from the same start, side by side"),
+    ("e", "surface", "Surface", "the error surface over the two weights that moved most, with the path"),
+    ("f1", "keys", "Keys", "this list of keys"),
+    ("right_square_bracket", "faster", None, "faster (up to full speed)"),
+    ("left_square_bracket", "slower", None, "slower (down to one update a frame)"),
+    ("m", "momentum", None, "momentum: 0, 0.5, 0.9"),
+    ("b", "biases", None, "bias updates on or off"),
+    ("r", "restart", None, "restart from the same start"),
+    ("n", "new_start", None, "a new random start (exercises without given weights)"),
+    ("C", "compare_starts", None, "four random starts side by side"),
+    ("escape", "app.home", "Lessons", "back to the lessons"),
+]
+KEY_NAMES = {"space": "Space", "plus,equals_sign": "+", "minus": "-", "right_square_bracket": "]",
+             "left_square_bracket": "[", "f1": "F1", "escape": "Escape"}
+
+
+# --- what the worker posts -----------------------------------------------------------------------
+class Progress(Message):
+    """The latest frame; a newer one replaces it in the queue (the screen draws only the last)."""
+
+    def __init__(self, frame: Frame) -> None:
+        super().__init__()
+        self.frame = frame
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, Progress)
+
+
+class Preparing(Message):
+    """Slow work under way in a worker: what, and how far (0..1, or None)."""
+
+    def __init__(self, what: str, fraction: float | None = None) -> None:
+        super().__init__()
+        self.what, self.fraction = what, fraction
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, Preparing)
+
+
+@dataclass
+class Note(Message):
+    """A sentence about the key just pressed (why it did nothing, or what it set)."""
+    text: str
+
+
+@dataclass
+class UpdateWorked(Message):
+    solution: Solution
+    iteration: int
+
+
+@dataclass
+class CompareReady(Message):
+    result: CompareResult
+
+
+@dataclass
+class SurfaceReady(Message):
+    surface: Surface
 
 
 class TrainingScreen(Screen):
-    BINDINGS = [
-        Binding("space", "toggle", "Run/pause", priority=True),
-        Binding("s", "single", "One update"),
-        Binding("right_square_bracket", "faster", "Faster"),
-        Binding("left_square_bracket", "slower", "Slower"),
-        Binding("plus,equals_sign", "rate(2)", "η×2"),
-        Binding("minus", "rate(0.5)", "η÷2"),
-        Binding("m", "momentum", "Momentum"),
-        Binding("b", "biases", "Biases"),
-        Binding("r", "restart", "Restart"),
-        Binding("n", "new_start", "New start"),
-        Binding("c", "compare", "Compare η"),
-        Binding("C", "compare_starts", "Compare starts", show=False),
-        Binding("e", "surface", "Error surface"),
-        Binding("escape", "app.home", "Lessons"),
-    ]
+    BINDINGS = [Binding(key, action, label or "", show=label is not None, priority=(key == "space"))
+                for key, action, label, _ in KEYS]
 
     def __init__(self, session: TrainingSession, autostart: bool = True):
         super().__init__()
         self.session = session
         self.autostart = autostart
+        self.frame: Frame | None = None
+        self._jobs: queue.Queue[Callable[[], None]] = queue.Queue()
         self._drawn: tuple[int, int] | None = None  # (points, last iteration) of the curve on screen
+        self._preparing = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="train-title")
@@ -61,155 +126,199 @@ class TrainingScreen(Screen):
             with VerticalScroll(id="train-right"):
                 yield Static(id="train-outputs")
                 yield Static(id="train-params")
-        yield Static(id="train-message")
+        with VerticalScroll(id="train-message-box"):
+            yield Static(id="train-message")
         yield SavingNotice()
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#train-title", Static).update(Text.assemble(
-            ("Training  ", "bold"), self.session.ex.title))
         if self.autostart:
-            self.session.play()
-        self.set_interval(FRAME, self.redraw)
-        self.train()
-        self.redraw()
+            self._do(self.session.play)
+        self._train()
 
-    # --- the worker -----------------------------------------------------------------------
+    # --- the worker: owns the session ---------------------------------------------------------
+    def _do(self, job: Callable[[], object]) -> None:
+        """Run job in the training worker, between slices; a str it returns is shown."""
+        self._jobs.put(job)
+
     @work(thread=True, exclusive=True, group="train")
-    def train(self) -> None:
+    def _train(self) -> None:
         worker = get_current_worker()
         s = self.session
-        chunk = 100
+        chunk, last_posted = 100, None
         while not worker.is_cancelled:
-            if s.status != "running":
-                time.sleep(0.02)
-                continue
-            if s.speed != SPEEDS[-1]:
+            busy = s.status is Status.RUNNING
+            try:
+                job = self._jobs.get(timeout=0 if busy else FRAME)
+            except queue.Empty:
+                job = None
+            if job is not None:
+                said = job()
+                if isinstance(said, str) and said:
+                    self.post_message(Note(said))
+            if s.status is Status.RUNNING:
                 start = time.perf_counter()
-                s.advance(s.speed)
-                time.sleep(max(0.0, FRAME - (time.perf_counter() - start)))
-                continue
-            # full speed: slices of about SLICE seconds, so keys and quitting stay prompt
-            start = time.perf_counter()
-            s.advance(chunk)
-            took = time.perf_counter() - start
-            chunk = int(min(max(chunk * SLICE / max(took, 1e-4), 10), 2_000_000))
+                if s.speed:   # a frame's worth, then the rest of the frame asleep
+                    s.advance(min(s.speed, chunk))
+                else:
+                    s.advance(chunk)
+                took = time.perf_counter() - start
+                goal = SLICE if not s.speed else FRAME
+                chunk = int(min(max(chunk * goal / max(took, 1e-4), 10), 2_000_000))
+                if s.speed:
+                    time.sleep(max(0.0, FRAME - took))
+            key = (s.iteration, s.status, s.message, s.preparing(), s.speed, id(s.run), s.run.settings)
+            if key != last_posted or s.status is Status.RUNNING:
+                self.post_message(Progress(s.frame()))
+                last_posted = key
 
-    # --- drawing ----------------------------------------------------------------------------
-    def redraw(self) -> None:
-        snap = self.session.snapshot()
-        drawn = (len(snap.history), snap.history[-1][0])
+    # --- drawing -----------------------------------------------------------------------------
+    @on(Progress)
+    def _progress(self, message: Progress) -> None:
+        self.frame = f = message.frame
+        self.query_one("#train-title", Static).update(Text.assemble(("Training  ", "bold"), f.title))
+        drawn = (len(f.curve), f.curve[-1][0])
         if drawn != self._drawn:
-            self.query_one(ErrorPlot).show_curves([("E_total", snap.history)], snap.target)
+            self.query_one(ErrorPlot).show_curves([("E_total", list(f.curve))], f.target)
             self._drawn = drawn
-        self.query_one("#train-stats", Static).update(self._stats(snap))
-        self.query_one("#train-outputs", Static).update(self._outputs(snap))
-        self.query_one("#train-params", Static).update(self._params(snap))
+        self.query_one("#train-stats", Static).update(self._stats(f))
+        self.query_one("#train-outputs", Static).update(self._outputs(f))
+        self.query_one("#train-params", Static).update(self._params(f))
+        self._message()
+
+    def _message(self) -> None:
+        f = self.frame
+        if f is None:
+            return
         msg = self.query_one("#train-message", Static)
-        msg.set_classes(f"-{snap.status}")
-        mark = {"diverged": "! ", "stuck": "⚠ ", "done": "✓ ", "running": "▶ ", "paused": "❚❚ "}[snap.status]
-        text = Text(mark + snap.message)
-        if snap.status == "done":
-            for c in self.session.final_comparisons():
-                verdict = "agrees" if c.agrees else (
-                    f"differs; the printed figure comes from: {c.method.name}" if c.method else "differs")
-                text.append(f"\n  {c.id}: printed {c.printed}, ours {c.value:.9g}, {verdict}")
+        msg.set_classes(f"-{f.status.word}")
+        text = Text(f"{f.status.mark} {f.message}")
+        for c in f.final:
+            verdict = "agrees" if c.agrees else (
+                f"differs; the printed figure comes from: {c.method.name}" if c.method else "differs")
+            text.append(f"\n  {c.id}: printed {c.printed}, ours {c.value:.9g}, {verdict}")
+        for line in filter(None, (f.preparing, self._preparing)):
+            text.append(f"\n⧗ {line}", style="italic")
         msg.update(text)
 
-    def _stats(self, s: Snapshot) -> Text:
-        speed = "speed max" if s.speed == SPEEDS[-1] else f"{s.speed:,}/frame"
-        rate = f"  {s.rate:,.0f} it/s" if s.status == "running" else ""
-        return Text.assemble(
-            ("iteration ", "dim"), f"{s.iteration:,}/{s.target:,}", ("  E_total ", "dim"), f"{s.error:.6g}",
-            (rate, "dim"), "\n",
-            ("η ", "dim"), f"{s.learning_rate:g}", ("  momentum ", "dim"), f"{s.momentum:g}",
-            ("  biases ", "dim"), "updated" if s.update_biases else "fixed", ("  ", ""), (speed, "dim"))
+    @on(Preparing)
+    def _show_preparing(self, message: Preparing) -> None:
+        far = f" {message.fraction:.0%}" if message.fraction is not None else ""
+        self._preparing = f"{message.what}{far}" if message.what else ""
+        self._message()
 
-    def _outputs(self, s: Snapshot) -> Text:
-        names = self.session.output_names()
+    @on(Note)
+    def _note(self, message: Note) -> None:
+        self.notify(message.text, timeout=6)
+
+    def _stats(self, f: Frame) -> Text:
+        rate = f"  {f.rate:,.0f} it/s" if f.status is Status.RUNNING else ""
+        return Text.assemble(
+            ("iteration ", "dim"), f"{f.iteration:,}/{f.target:,}", ("  E_total ", "dim"), f"{f.error:.6g}",
+            (rate, "dim"), "\n",
+            ("η ", "dim"), eta_text(f.learning_rate), ("  momentum ", "dim"), f"{f.momentum:g}",
+            ("  biases ", "dim"), "updated" if f.update_biases else "fixed", ("  speed ", "dim"), f.speed)
+
+    def _outputs(self, f: Frame) -> Text:
         t = Text("outputs against targets\n", style="bold")
-        for k, (o, target) in enumerate(zip(s.outputs, self.session.ex.T)):
-            prefix = f"s{k + 1} " if len(s.outputs) > 1 else ""
-            t.append(prefix + "  ".join(f"{n} {v:.4f}/{tv:g}" for n, v, tv in zip(names, o, target)) + "\n")
+        for k, (o, target) in enumerate(zip(f.outputs, f.targets)):
+            prefix = f"s{k + 1} " if len(f.outputs) > 1 else ""
+            t.append(prefix + "  ".join(f"{n} {v:.4f}/{tv:g}" for n, v, tv in zip(f.output_names, o, target)) + "\n")
         return t
 
-    def _params(self, s: Snapshot) -> Text:
+    def _params(self, f: Frame) -> Text:
         t = Text(" param     now   start  change\n", style="bold")
-        for name, now, start, change, big in s.parameters:
-            line = f"{'▲' if big else ' '}{name:<4}{now:>8.3g}{start:>8.3g}{change:>+8.2g}\n"
-            t.append(line, style="bold" if big else "")
+        for p in f.parameters:
+            line = f"{'▲' if p.big_mover else ' '}{p.name:<4}{p.now:>8.3g}{p.start:>8.3g}{p.change:>+8.2g}\n"
+            t.append(line, style="bold" if p.big_mover else "")
+        if f.parameter_count > len(f.parameters):
+            t.append(f"the {len(f.parameters)} largest movers of {f.parameter_count:,}\n", style="dim")
         t.append("▲ the largest movers", style="dim")
         return t
 
-    # --- keys -----------------------------------------------------------------------------------
+    # --- keys: forwarded to the worker --------------------------------------------------------
     def action_toggle(self) -> None:
-        if self.session.status == "running":
-            self.session.pause()
-        else:
-            self.session.play()
+        self._do(self.session.toggle)
 
     def action_single(self) -> None:
-        sol = self.session.single_update()
-        self.redraw()
-        if sol is None:
-            self.notify("Training is over (finished or blown up): press r to start again.")
-        else:
-            from .training_dialogs import UpdateScreen
-            self.app.push_screen(UpdateScreen(sol, self.session.iteration))
+        def one() -> str:
+            sol, why = self.session.single_update()
+            if sol is not None:
+                self.post_message(UpdateWorked(sol, self.session.iteration))
+            return why
+        self._do(one)
+
+    @on(UpdateWorked)
+    def _show_update(self, message: UpdateWorked) -> None:
+        from .training_dialogs import UpdateScreen
+        self.app.push_screen(UpdateScreen(message.solution, message.iteration))
 
     def action_faster(self) -> None:
-        self.session.faster()
+        self._do(self.session.faster)
 
     def action_slower(self) -> None:
-        self.session.slower()
+        self._do(self.session.slower)
 
     def action_rate(self, factor: float) -> None:
-        self.session.scale_learning_rate(float(factor))
+        self._do(lambda: self.session.scale_learning_rate(float(factor)))
 
     def action_momentum(self) -> None:
-        steps = (0.0, 0.5, 0.9)
-        now = self.session.trainer.settings.momentum
-        self.session.set_momentum(steps[(min(range(3), key=lambda i: abs(steps[i] - now)) + 1) % 3])
+        self._do(self.session.cycle_momentum)
 
     def action_biases(self) -> None:
-        self.session.toggle_biases()
+        self._do(self.session.toggle_biases)
 
     def action_restart(self) -> None:
-        self.session.restart()
-        self.session.play()
+        def again() -> str:
+            self.session.restart()
+            return self.session.play()
+        self._do(again)
 
     def action_new_start(self) -> None:
-        if not self.session.new_start():
-            self.notify("This exercise gives its starting weights; there is no random start to redraw.")
+        self._do(self.session.new_start)
 
+    def action_keys(self) -> None:
+        from .training_dialogs import TrainingKeysScreen
+        self.app.push_screen(TrainingKeysScreen([(KEY_NAMES.get(k, k), what) for k, _, _, what in KEYS]))
+
+    # --- side by side and the surface: workers of their own, with a visible "preparing" ---------
     def action_compare(self) -> None:
-        self.notify("Training four copies side by side...")
         self._compare("rates")
 
     def action_compare_starts(self) -> None:
-        self.notify("Training four random starts side by side...")
         self._compare("starts")
 
     @work(thread=True, exclusive=True, group="compare")
     def _compare(self, kind: str) -> None:
+        worker = get_current_worker()
         s = self.session
-        result = s.compare_rates() if kind == "rates" else s.compare_starts()
-        title = ("The same start, four learning rates" if kind == "rates"
-                 else "Four random starts, the same learning rate")
-        self.app.call_from_thread(self._show_compare, title, result)
+        what = ("Training four learning rates side by side" if kind == "rates"
+                else "Training four random starts side by side")
+        self.post_message(Preparing(what, 0.0))
+        kw = dict(progress=lambda f: self.post_message(Preparing(what, f)), cancelled=lambda: worker.is_cancelled)
+        result = s.compare_rates(**kw) if kind == "rates" else s.compare_starts(**kw)
+        self.post_message(Preparing(""))
+        if result is not None:
+            self.post_message(CompareReady(result))
 
-    def _show_compare(self, title, result) -> None:
+    @on(CompareReady)
+    def _show_compare(self, message: CompareReady) -> None:
         from .training_dialogs import CompareScreen
-        self.app.push_screen(CompareScreen(title, result, self.session.target))
+        if self.app.screen is self:   # not over a dialog the learner opened meanwhile
+            self.app.push_screen(CompareScreen(message.result))
 
     def action_surface(self) -> None:
         self._surface()
 
     @work(thread=True, exclusive=True, group="surface")
     def _surface(self) -> None:
+        self.post_message(Preparing("Working out the error surface"))
         surface = self.session.surface()
-        self.app.call_from_thread(self._show_surface, surface)
+        self.post_message(Preparing(""))
+        self.post_message(SurfaceReady(surface))
 
-    def _show_surface(self, surface) -> None:
+    @on(SurfaceReady)
+    def _show_surface(self, message: SurfaceReady) -> None:
         from .training_dialogs import SurfaceScreen
-        self.app.push_screen(SurfaceScreen(surface))
+        if self.app.screen is self:
+            self.app.push_screen(SurfaceScreen(message.surface))

@@ -1,0 +1,137 @@
+"""Getting the compiled training loop (kernel.py) ready: imported, compiled or loaded from
+numba's on-disk cache, and called once, so that the next call runs at full speed.
+
+On a machine where the cache is empty (the first run after installing) this takes seconds
+(7 s on an idle 2-core machine, 26 s on a busy one); with the cache warm, about 0.4 s (the
+import of numba and the cache load). Callers choose:
+
+- `load()` waits for it: headless training, benchmarks, tests;
+- `warm_in_background()` starts it in a daemon thread and returns at once, and `ready()`
+  says when it is done: the live training screen trains with NumPy meanwhile. When numba's
+  cache holds no compiled loop yet, that thread has a separate process compile it into the
+  cache and then loads it from there: compiling in a thread of this process holds the GIL
+  for up to ~100 ms at a time (measured: 40-80 ms stalls of the other threads on an idle
+  machine), which a screen would show as stutter; loading from the cache does not.
+
+Both go through one lock, so the kernel is compiled once however many ask.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from enum import Enum
+from types import ModuleType
+
+
+class KernelState(Enum):
+    """Where the compiled loop is."""
+    NOT_STARTED = "not started"
+    PREPARING = "preparing"
+    READY = "ready"
+    ABSENT = "absent"       # numba cannot be imported: NumPy does everything
+
+
+_lock = threading.RLock()
+_ready = threading.Event()
+_module: ModuleType | None = None
+_state = KernelState.NOT_STARTED
+_thread: threading.Thread | None = None
+
+
+def state() -> KernelState:
+    return _state
+
+
+def ready() -> bool:
+    """True once the kernel can be called without compiling (or is known to be absent)."""
+    return _ready.is_set()
+
+
+def module() -> ModuleType | None:
+    """The kernel if it is ready, else None (never waits)."""
+    return _module if _ready.is_set() else None
+
+
+def load() -> ModuleType | None:
+    """The compiled kernel, waiting for it to be imported and warmed; None without numba."""
+    global _module, _state
+    if _ready.is_set():
+        return _module
+    with _lock:
+        if _ready.is_set() or _module is not None:   # done, or being warmed by this thread
+            return _module
+        _state = KernelState.PREPARING
+        try:
+            from . import kernel
+        except ImportError:
+            _state = KernelState.ABSENT
+            _ready.set()
+            return None
+        _module = kernel
+        _warm()
+        _state = KernelState.READY
+        _ready.set()
+        return _module
+
+
+def warm_in_background() -> None:
+    """Start getting the kernel ready in a daemon thread (once); returns at once."""
+    global _thread, _state
+    with _lock:
+        if _ready.is_set() or _thread is not None:
+            return
+        _state = KernelState.PREPARING
+        _thread = threading.Thread(target=_load_compiling_elsewhere, name="bptutor-kernel", daemon=True)
+        _thread.start()
+
+
+def _load_compiling_elsewhere() -> None:
+    try:
+        from . import kernel
+    except ImportError:
+        load()   # says it is absent
+        return
+    if not _cached(kernel):
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        code = f"import sys; sys.path.insert(0, {root!r}); from tutor.engine import kernel_loader; kernel_loader.load()"
+        try:
+            subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=600, check=False,
+                           preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        except (OSError, subprocess.SubprocessError):
+            pass   # then it is compiled here, as load() always can
+    load()
+
+
+def _die_with_parent() -> None:
+    # Linux: the compiling process gets SIGTERM when this thread (and so bptutor) ends, so
+    # quitting during the first run leaves no compiler behind
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(1, 15)   # PR_SET_PDEATHSIG, SIGTERM
+    except Exception:
+        pass
+
+
+def _cached(kernel: ModuleType) -> bool:
+    """Does numba's on-disk cache hold a compiled loop for this source and numba version?
+    (numba's own index, read as numba reads it; any doubt counts as no.)"""
+    try:
+        return bool(kernel.train._cache._cache_file._load_index())
+    except Exception:
+        return False
+
+
+def _warm() -> None:
+    # One call through Trainer, so the arguments have exactly the types of every later call
+    # and numba compiles (or loads from its cache) the one signature training uses.
+    import numpy as np
+
+    from .network import Network
+    from .training import Settings, Trainer
+
+    net = Network.random([1, 1, 1], ["sigmoid", "sigmoid"], "half_sse", "shared", 0)
+    Trainer(net, np.zeros((1, 1)), np.zeros((1, 1)), Settings(), use_kernel=True).run(
+        1, with_params=True)

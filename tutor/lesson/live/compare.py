@@ -1,0 +1,86 @@
+"""Copies of the net trained side by side (four learning rates, or four random starts), in
+chunks so that the caller can show how far it is and stop it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ...engine.batched import Population
+from ...engine.network import Network
+from ...engine.training import Settings
+from .controls import eta_text
+
+RATES = (0.1, 0.5, 2.0, 10.0)
+POINTS = 200        # recorded errors per curve
+
+
+@dataclass(frozen=True)
+class CompareResult:
+    title: str
+    iterations: int
+    labels: tuple[str, ...]
+    histories: tuple[tuple[tuple[int, float], ...], ...]   # the finite part of each curve
+    finals: tuple[float, ...]                              # nan for a run that blew up
+    blew_up: tuple[int | None, ...]   # the first recorded iteration with no finite error, or None
+
+    def summary(self) -> str:
+        """One sentence on the runs that overflowed, "" when none did."""
+        gone = [f"{label} (by iteration {at:,})" for label, at in zip(self.labels, self.blew_up) if at is not None]
+        if not gone:
+            return ""
+        if len(gone) == len(self.labels):
+            return "Every run blew up: " + ", ".join(gone) + ". The numbers overflowed; try smaller learning rates."
+        return ("Blew up, the numbers overflowed: " + ", ".join(gone) + "; "
+                + ("its curve stops there." if len(gone) == 1 else "their curves stop there."))
+
+
+def compare_rates(net: Network, X, T, settings: Settings, iterations: int, rates=RATES, **kw) -> CompareResult:
+    thetas = np.repeat(net.theta[None], len(rates), axis=0)
+    labels = tuple(f"η = {eta_text(r)}" for r in rates)
+    return _compare("The same start, four learning rates", net, thetas, labels, np.array(rates, dtype=float),
+                    X, T, settings, iterations, **kw)
+
+
+def compare_starts(net: Network, X, T, settings: Settings, iterations: int, seed: int, count: int = 4,
+                   **kw) -> CompareResult:
+    seeds = [seed + k for k in range(count)]
+    thetas = np.stack([Network.random(net.sizes, net.activations, net.loss, net.bias, s).theta for s in seeds])
+    labels = tuple(f"seed {s}" for s in seeds)
+    return _compare("Four random starts, the same learning rate", net, thetas, labels, settings.learning_rate,
+                    X, T, settings, iterations, **kw)
+
+
+def _compare(title, net, thetas, labels, rates, X, T, s: Settings, n: int,
+             progress: Callable[[float], None] | None = None,
+             cancelled: Callable[[], bool] = lambda: False) -> CompareResult | None:
+    pop = Population(net, thetas, X, T, learning_rate=rates, momentum=s.momentum, mode=s.mode,
+                     update_biases=s.update_biases)
+    every = max(1, n // POINTS)
+    chunk = every * max(1, 2000 // every)          # a whole number of record intervals
+    rows: list[np.ndarray] = []
+    done = 0
+    while done < n:
+        if cancelled():
+            return None
+        step = min(chunk, n - done)
+        part = pop.run(step, record_every=every)
+        rows.extend(part[:-1])   # done is a multiple of `every`, so these are its records
+        done += step
+        if progress:
+            progress(done / n)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rows.append(pop.errors())
+    table = np.array(rows)
+    its = list(range(0, n, every)) + [n]
+    histories, blew = [], []
+    for k in range(len(labels)):
+        finite = [math.isfinite(e) for e in table[:, k]]
+        first_bad = finite.index(False) if not all(finite) else None
+        blew.append(its[first_bad] if first_bad is not None else None)
+        stop = first_bad if first_bad is not None else len(its)
+        histories.append(tuple((i, float(e)) for i, e in zip(its[:stop], table[:stop, k])))
+    return CompareResult(title, n, labels, tuple(histories), tuple(float(e) for e in table[-1]), tuple(blew))
