@@ -10,6 +10,10 @@ Goal: within 50 ms.
 Training: updates per second with the training screen up (worker thread, timed redraws)
 against the headless engine on the same exercise. Goal: at least 70%, at 20 or more
 redraws a second.
+UI stalls: the longest gap between ticks of a 10 ms timer, in a fresh process, on a cold
+start (numba's cache empty, as after installing) and a warm one: the training screen for
+4 s at full speed, and the lesson's last answer through its summary. Yardstick: the same
+timer in a minimal Textual app in the same run. Goal: under 100 ms.
 """
 
 from __future__ import annotations
@@ -147,6 +151,90 @@ async def training_throughput(seconds: float = 3.0) -> tuple[float, float, float
     return screen, headless, rate
 
 
+STALLS = """
+import asyncio, sys, time
+sys.path.insert(0, {root!r})
+{body}
+"""
+
+STALL_MINIMAL = """
+from textual.app import App
+from textual.widgets import Static
+class Minimal(App):
+    def compose(self):
+        yield Static("hello")
+async def main():
+    ticks = []
+    app = Minimal()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
+        await pilot.pause(4.0)
+    print(max(b - a for a, b in zip(ticks, ticks[1:])))
+asyncio.run(main())
+"""
+
+STALL_TRAINING = """
+from tutor.lesson.exercise import load
+from tutor.ui.app import BPTutorApp
+async def main():
+    ticks = []
+    app = BPTutorApp(load("mazur"), train=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
+        await pilot.pause(0.3)
+        for _ in range(4):
+            await pilot.press("right_square_bracket")   # up to full speed
+        await pilot.pause(4.0)
+    print(max(b - a for a, b in zip(ticks, ticks[1:])))
+asyncio.run(main())
+"""
+
+STALL_LESSON = """
+from tutor.lesson.exercise import load
+from tutor.ui.app import BPTutorApp
+async def main():
+    ticks = []
+    app = BPTutorApp(load("mazur"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        lesson = app.screen.lesson
+        for _ in range(200):
+            if lesson.finished:
+                break
+            if not ticks and lesson.current.step.id == "E_total+":   # the last step
+                app.set_interval(0.01, lambda: ticks.append(time.perf_counter()))
+                await pilot.pause(0.1)
+            app.screen.query_one("#answer").value = f"{lesson.current.step.value:.9g}"
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.pause(3.0)   # the summary, and whatever it works out
+    print(max(b - a for a, b in zip(ticks, ticks[1:])))
+asyncio.run(main())
+"""
+
+
+def stall(body: str, cache: str) -> float:
+    """The worst gap between timer ticks (s) in a fresh process, with numba's cache at `cache`."""
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "BPTUTOR_HOME": home, "NUMBA_CACHE_DIR": cache}
+        run = subprocess.run([sys.executable, "-c", STALLS.format(root=str(ROOT), body=body)], env=env,
+                             capture_output=True, text=True, timeout=600, check=True)
+        return float(run.stdout.strip().splitlines()[-1])
+
+
+def ui_stalls() -> dict[str, float]:
+    out = {}
+    for name, body in (("training", STALL_TRAINING), ("lesson", STALL_LESSON)):
+        with tempfile.TemporaryDirectory() as cold:
+            out[f"{name} cold"] = stall(body, cold)
+            subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+                            "from tutor.engine import kernel_loader; kernel_loader.load()"],
+                           env={**os.environ, "NUMBA_CACHE_DIR": cold}, check=True)   # now warm
+            out[f"{name} warm"] = stall(body, cold)
+    out["minimal"] = stall(STALL_MINIMAL, tempfile.gettempdir())
+    return out
+
+
 def main() -> None:
     repeats = 7
     minimal_code = MINIMAL
@@ -170,6 +258,11 @@ def main() -> None:
     print(f"\nTraining the post's network: headless {headless:,.0f} updates/s, with the screen up "
           f"{screen:,.0f} updates/s = {screen / headless:.0%} (goal: at least 70%) at {redraws:.0f} redraws/s "
           "(goal: 20 or more)")
+    stalls = ui_stalls()
+    print(f"\nWorst UI stall (longest gap between 10 ms timer ticks; goal: under 100 ms), minimal app "
+          f"{stalls['minimal'] * 1e3:.0f} ms:")
+    for key in ("training cold", "training warm", "lesson cold", "lesson warm"):
+        print(f"  {key:<14} {stalls[key] * 1e3:6.0f} ms   {stalls[key] / stalls['minimal']:.1f}x the minimal app")
     times = asyncio.run(feedback_latency())
     print(f"\nFeedback after Enter, {len(times)} answers: median {statistics.median(times) * 1e3:.1f} ms, "
           f"worst {max(times) * 1e3:.1f} ms  (goal: within 50 ms)")

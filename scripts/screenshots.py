@@ -82,7 +82,9 @@ async def main() -> None:
         app.save_screenshot("summary.svg", path=str(OUT))
     app = BPTutorApp(load("mazur"), train=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(pilot, lambda: app.screen.session.status == "done")
+        for _ in range(3):   # 10,000 updates a frame: the post's run in one
+            await pilot.press("right_square_bracket")
+        await wait(pilot, lambda: app.screen.frame is not None and bool(app.screen.frame.final))
         await pilot.pause(0.2)
         app.save_screenshot("training.svg", path=str(OUT))
         await pilot.press("c")

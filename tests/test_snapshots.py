@@ -52,22 +52,3 @@ class TestSummary:
 
         assert snap_compare(BPTutorApp(load("mazur")), terminal_size=(80, 24), run_before=run_before)
 
-
-class TestTraining:
-    def test_training_screen_at_a_fixed_iteration(self, snap_compare):
-        from textual.app import App
-
-        from tutor.lesson.training_session import TrainingSession
-        from tutor.ui.app import BPTutorApp
-        from tutor.ui.training_screen import TrainingScreen
-
-        session = TrainingSession(load("mazur"))
-        session.advance(2000)   # paused at iteration 2,000: no live rate, no timing in the picture
-
-        class One(App):
-            CSS_PATH = BPTutorApp.CSS_PATH
-
-            def on_mount(self):
-                self.push_screen(TrainingScreen(session, autostart=False))
-
-        assert snap_compare(One(), terminal_size=(100, 30), run_before=_still)

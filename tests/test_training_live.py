@@ -293,7 +293,8 @@ class TestSideBySide:
         s = TrainingSession(blowup)
         r = s.compare_rates()
         assert all(at is not None for at in r.blew_up[1:])
-        assert r.summary().startswith("Blew up, the numbers overflowed: η = 0.5 (by iteration ")
+        assert r.summary() == "3 of 4 runs blew up (the numbers overflowed); their curves stop where it happened."
+        assert r.ends()[0].startswith("η = 0.1: ") and r.ends()[1].startswith("η = 0.5: blew up by iteration ")
         assert all(math.isfinite(e) for h in r.histories for _, e in h)
 
     def test_compare_can_stop_and_reports_progress(self):
@@ -338,12 +339,14 @@ class TestSwitchToTheCompiledLoop:
         run_out(compiled_only, 300)
         ready = kernel_loader.module
         monkeypatch.setattr(kernel_loader, "module", lambda: None)
+        monkeypatch.setattr(kernel_loader, "ready", lambda: False)
         s = TrainingSession(load(name))
         s.play()
         for _ in range(4):
             s.advance(300)
         assert s.run.preparing_kernel and "Preparing the compiled training loop" in s.frame().preparing
         monkeypatch.setattr(kernel_loader, "module", ready)
+        monkeypatch.undo()
         while s.status is Status.RUNNING:
             s.advance(300)
         assert not s.run.preparing_kernel and s.frame().preparing == ""
@@ -373,3 +376,20 @@ class TestStatus:
     def test_every_status_has_a_mark_and_a_word(self):
         """A new status cannot be added without what the screen shows for it."""
         assert len({s.mark for s in Status}) == len(Status) and all(s.word for s in Status)
+
+
+class TestNothingWaitsForTheCompiledLoop:
+    """A run that ends before the compiled loop is ready shows its end at once."""
+
+    def test_the_posts_figures_wait_for_the_loop_not_the_run(self, monkeypatch):
+        """Done on NumPy: no figures yet, and the preparing line says they wait; then they come."""
+        monkeypatch.setattr(kernel_loader, "module", lambda: None)
+        monkeypatch.setattr(kernel_loader, "ready", lambda: False)
+        s = TrainingSession(load("mazur"))
+        run_out(s, 5000)
+        f = s.frame()
+        assert f.status is Status.DONE and f.final == ()
+        assert f.preparing.endswith("NumPy trains meanwhile, and the source's printed figures wait for it.")
+        monkeypatch.undo()
+        f = s.frame()
+        assert f.preparing == "" and {c.id for c in f.final} == {"E_total", "out_o1", "out_o2"}

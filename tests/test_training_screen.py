@@ -47,7 +47,8 @@ def shown(app, selector) -> str:
 
 
 async def full_speed(pilot):
-    for _ in range(5):
+    """] three times: 40, 100, 1,000, 10,000 a frame (the post's run in one frame)."""
+    for _ in range(3):
         await pilot.press("right_square_bracket")
 
 
@@ -99,7 +100,6 @@ class TestRunning:
         app = BPTutorApp(ex, train=True)
         async with app.run_test(size=(100, 30)) as pilot:
             session = app.screen.session
-            await full_speed(pilot)
             assert await wait_for(pilot, lambda: session.iteration > 1000)
             await pilot.press("ctrl+q")
         stopped = session.iteration
@@ -247,7 +247,7 @@ class TestCompareAndSurface:
             await pilot.press("c")
             assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
             finals = shown(app, "#compare-finals")
-            assert "2 η = 0.5: blew up by" in finals and "Blew up, the numbers overflowed: η = 0.5 (by iteration" in finals
+            assert "2 η = 0.5: blew up by iteration" in finals and "3 of 4 runs blew up" in finals
 
 
 class TestStuckAndDiverged:

@@ -12,6 +12,7 @@ import threading
 import time
 from typing import Callable
 
+from ..engine import kernel_loader
 from ..engine.backprop import forward
 from ..engine.naming import neuron_names
 from ..engine.network import Network
@@ -69,9 +70,12 @@ class TrainingSession:
         return self.speeds[self.speed_index]
 
     def preparing(self) -> str:
-        if self.run.preparing_kernel:
+        """What is being got ready meanwhile, in a sentence ("" when nothing)."""
+        if self.run.wants_kernel and not kernel_loader.ready():
+            waits = (", and the source's printed figures wait for it"
+                     if self.run.status is Status.DONE and self.ex.figures and self.runs_as_in_file() else "")
             return ("Preparing the compiled training loop (the first run after installing takes a few "
-                    "seconds); training with NumPy meanwhile.")
+                    f"seconds); NumPy trains meanwhile{waits}.")
         return ""
 
     # --- training (the worker) -------------------------------------------------------------------
@@ -111,7 +115,10 @@ class TrainingSession:
             r = self.run
             net = r.trainer.net.copy()
             s = r.settings
-            final = (self.final.at(r.iteration) if r.status is Status.DONE and self.runs_as_in_file() else ())
+            # the source's figures are worked out with the compiled loop (reference.py trains
+            # them); until it is ready they wait, rather than the worker (and the keys) waiting
+            final = (self.final.at(r.iteration) if r.status is Status.DONE and self.runs_as_in_file()
+                     and not self.preparing() else ())
             rows, count = parameter_rows(net.names, net.theta, r.start.theta)
             return Frame(
                 title=self.ex.title, iteration=r.iteration, target=self.target, error=r.curve.last[1],

@@ -68,7 +68,7 @@ class ErrorPlot(PlotWidget, can_focus=False):  # its zoom keys would hide the sc
         curve carries its marker (MARKERS) at a staggered point and at its end, and there is
         no legend on the plot (the caller shows the key to the markers outside it)."""
         self.clear()
-        lows, highs = [], []
+        lows, highs, marks = [], [], []
         for k, (label, history) in enumerate(curves):
             pts = [(i, e) for i, e in history if e > 0 and math.isfinite(e)]
             if not pts:
@@ -82,11 +82,13 @@ class ErrorPlot(PlotWidget, can_focus=False):  # its zoom keys would hide the sc
                       label=label if len(curves) > 1 and not marked else None)
             if marked:
                 # one mark a different way along each curve (so marks on curves that run
-                # together do not land on each other), and one where the curve ends
+                # together do not land on each other), and one where the curve ends (the
+                # right edge itself falls outside the canvas)
                 at = int(round((0.15 + 0.6 * k / max(len(curves) - 1, 1)) * (len(x) - 1)))
-                end = min(x[-1], 0.98 * x_max)   # the right edge itself falls outside the canvas
-                self.scatter([x[at], end], [y[at], y[-1]], marker=MARKERS[k % len(MARKERS)],
-                             marker_style=f"bold {colour}")
+                end = min(x[-1], 0.98 * x_max)
+                marks.append(([x[at], end], [y[at], y[-1]], MARKERS[k % len(MARKERS)], f"bold {colour}"))
+        for xs, ys, marker, style in marks:   # after every line, so no line covers a mark
+            self.scatter(xs, ys, marker=marker, marker_style=style)
         if lows:
             self.set_ylimits(math.floor(min(lows)), math.ceil(max(highs)) or 0.0)
         self.set_xlimits(0, max(x_max, 1))

@@ -30,9 +30,9 @@ class UpdateScreen(ModalScreen[None]):
             yield Static(f"The update at iteration {self.iteration:,}: E_total {self.solution.error:.9g} -> "
                          f"{self.solution.error_after:.9g}", classes="dialog-title")
             table = DataTable(id="update-steps", zebra_stripes=True, cursor_type="row")
-            table.add_columns("quantity", "with numbers", "value")
+            table.add_columns("quantity", "value", "with numbers")   # the value before the long formula
             for s in self.solution.steps:
-                table.add_row(s.id, Text(s.numbers), f"{s.value:.10g}")
+                table.add_row(s.id, f"{s.value:.10g}", Text(s.numbers))
             yield table
             yield Static("Escape: back to training", classes="dialog-keys")
 
@@ -52,9 +52,10 @@ class CompareScreen(ModalScreen[None]):
             yield Static(r.title, classes="dialog-title")
             yield ErrorPlot(id="compare-plot")
             ends = Text("E_total at the end:")
-            for k, (label, e, gone) in enumerate(zip(r.labels, r.finals, r.blew_up)):
-                ends.append(f"  {MARKERS[k]} ", style="bold")
-                ends.append(f"{label}: " + (f"blew up by {gone:,}" if gone is not None else f"{e:.3g}"))
+            for k, end in enumerate(r.ends()):   # two a line, so an entry is never split
+                ends.append("\n" if k % 2 == 0 else "    ")
+                ends.append(f"{MARKERS[k]} ", style="bold")
+                ends.append(end)
             if r.summary():
                 ends.append("\n" + r.summary())
             yield Static(ends, id="compare-finals")

@@ -40,11 +40,11 @@ SLICE = 0.05
 # key, action, footer label (None: not in the footer, one F1 away), what it does
 KEYS: list[tuple[str, str, str | None, str]] = [
     ("space", "toggle", "Run/pause", "run or pause"),
-    ("s", "single", "One update", "one update, its numbers worked out as in the lesson"),
+    ("s", "single", "Step", "one update, its numbers worked out as in the lesson"),
     ("plus,equals_sign", "rate(2)", "η×2", "learning rate doubled (up to 1e4)"),
     ("minus", "rate(0.5)", "η÷2", "learning rate halved (down to 1e-4)"),
     ("c", "compare", "Compare", "four learning rates from the same start, side by side"),
-    ("e", "surface", "Surface", "the error surface over the two weights that moved most, with the path"),
+    ("e", "surface", None, "the error surface over the two weights that moved most, with the path"),
     ("f1", "keys", "Keys", "this list of keys"),
     ("right_square_bracket", "faster", None, "faster (up to full speed)"),
     ("left_square_bracket", "slower", None, "slower (down to one update a frame)"),
@@ -129,7 +129,7 @@ class TrainingScreen(Screen):
         with VerticalScroll(id="train-message-box"):
             yield Static(id="train-message")
         yield SavingNotice()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         if self.autostart:
@@ -157,15 +157,15 @@ class TrainingScreen(Screen):
                 if isinstance(said, str) and said:
                     self.post_message(Note(said))
             if s.status is Status.RUNNING:
+                # a frame's worth at most (then the rest of the frame asleep), or at full
+                # speed a slice of about SLICE; `chunk` is what fits in that time
+                speed = s.speed
+                n = min(speed, chunk) if speed else chunk
                 start = time.perf_counter()
-                if s.speed:   # a frame's worth, then the rest of the frame asleep
-                    s.advance(min(s.speed, chunk))
-                else:
-                    s.advance(chunk)
+                s.advance(n)
                 took = time.perf_counter() - start
-                goal = SLICE if not s.speed else FRAME
-                chunk = int(min(max(chunk * goal / max(took, 1e-4), 10), 2_000_000))
-                if s.speed:
+                chunk = int(min(max(n * (FRAME if speed else SLICE) / max(took, 1e-4), 10), 2_000_000))
+                if speed:
                     time.sleep(max(0.0, FRAME - took))
             key = (s.iteration, s.status, s.message, s.preparing(), s.speed, id(s.run), s.run.settings)
             if key != last_posted or s.status is Status.RUNNING:
@@ -214,10 +214,10 @@ class TrainingScreen(Screen):
     def _stats(self, f: Frame) -> Text:
         rate = f"  {f.rate:,.0f} it/s" if f.status is Status.RUNNING else ""
         return Text.assemble(
-            ("iteration ", "dim"), f"{f.iteration:,}/{f.target:,}", ("  E_total ", "dim"), f"{f.error:.6g}",
-            (rate, "dim"), "\n",
+            ("iteration ", "dim"), f"{f.iteration:,}/{f.target:,}", ("  E_total ", "dim"), f"{f.error:.6g}", "\n",
             ("η ", "dim"), eta_text(f.learning_rate), ("  momentum ", "dim"), f"{f.momentum:g}",
-            ("  biases ", "dim"), "updated" if f.update_biases else "fixed", ("  speed ", "dim"), f.speed)
+            ("  biases ", "dim"), "updated" if f.update_biases else "fixed", "\n",
+            ("speed ", "dim"), f.speed, (rate, "dim"))
 
     def _outputs(self, f: Frame) -> Text:
         t = Text("outputs against targets\n", style="bold")

@@ -29,13 +29,18 @@ class CompareResult:
 
     def summary(self) -> str:
         """One sentence on the runs that overflowed, "" when none did."""
-        gone = [f"{label} (by iteration {at:,})" for label, at in zip(self.labels, self.blew_up) if at is not None]
+        gone = sum(at is not None for at in self.blew_up)
         if not gone:
             return ""
-        if len(gone) == len(self.labels):
-            return "Every run blew up: " + ", ".join(gone) + ". The numbers overflowed; try smaller learning rates."
-        return ("Blew up, the numbers overflowed: " + ", ".join(gone) + "; "
-                + ("its curve stops there." if len(gone) == 1 else "their curves stop there."))
+        if gone == len(self.labels):
+            return "Every run blew up: the numbers overflowed. Try smaller learning rates."
+        return (f"{gone} of {len(self.labels)} runs blew up (the numbers overflowed); "
+                + ("its curve stops" if gone == 1 else "their curves stop") + " where it happened.")
+
+    def ends(self) -> list[str]:
+        """Each run's end: its final error, or when it blew up."""
+        return [f"{label}: " + (f"blew up by iteration {at:,}" if at is not None else f"{e:.3g}")
+                for label, e, at in zip(self.labels, self.finals, self.blew_up)]
 
 
 def compare_rates(net: Network, X, T, settings: Settings, iterations: int, rates=RATES, **kw) -> CompareResult:
