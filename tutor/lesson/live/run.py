@@ -35,7 +35,10 @@ class Run:
         self.wants_kernel = small and kernel_loader.state() != kernel_loader.KernelState.ABSENT
         if self.wants_kernel and not kernel_loader.ready():
             kernel_loader.warm_in_background()
-        use = self.wants_kernel and kernel_loader.module() is not None
+        kernel = kernel_loader.module()
+        if kernel is not None and not kernel.compiles(start):
+            self.wants_kernel = False   # a function the compiled loop has no rule for
+        use = self.wants_kernel and kernel is not None
         self.trainer = Trainer(self.start, X, T, settings, use_kernel=use)
         self.on_kernel = use
         self.replayable = True       # nothing changed since the start: a switch can replay it
@@ -108,7 +111,11 @@ class Run:
         self.status = Status.STUCK if is_stuck(self.curve.points) else Status.DONE
 
     def _maybe_switch(self) -> None:
-        if not self.preparing_kernel or kernel_loader.module() is None:
+        kernel = kernel_loader.module()
+        if not self.preparing_kernel or kernel is None:
+            return
+        if not kernel.compiles(self.start):
+            self.wants_kernel = False
             return
         t = self.trainer
         if not (self.replayable and self._replay()):
