@@ -15,7 +15,7 @@ from tutor.lesson.exercise import load
 from tutor.lesson.training_session import TrainingSession
 from tutor.ui.app import BPTutorApp
 from tutor.ui.training_dialogs import CompareScreen, SurfaceScreen, TrainingKeysScreen, UpdateScreen
-from tutor.ui.training_screen import KEYS, Note, TrainingScreen
+from tutor.ui.training_screen import KEYS, Note, Preparing, TrainingScreen
 
 from .test_training_live import BLOWUP, STALL
 
@@ -219,12 +219,14 @@ class TestCompareAndSurface:
 
     async def test_compare_and_error_surface_screens(self):
         """Compare shows four marked curves and their ends; the surface shows S, E and the shades."""
+        preparing = []
         app = BPTutorApp(load("mazur"), train=True)
-        async with app.run_test(size=(100, 30)) as pilot:
+        async with app.run_test(size=(100, 30), message_hook=lambda m: isinstance(m, Preparing)
+                                and preparing.append((m.what, m.fraction))) as pilot:
             await pilot.press("c")
-            assert await wait_for(pilot, lambda: "⧗ Training four learning rates side by side" in shown(app, "#train-message")
-                                  or isinstance(app.screen, CompareScreen))
             assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+            assert preparing[0] == ("Training four learning rates side by side", 0.0)
+            assert ("Training four learning rates side by side", 1.0) in preparing and preparing[-1] == ("", None)
             await pilot.pause(0.2)
             finals = shown(app, "#compare-finals")
             assert "4 η = 10: 2.99e-12" in finals and "1 η = 0.1:" in finals
