@@ -10,7 +10,7 @@ Every path looks a name up here (`get`), so a name this registry does not know i
 error everywhere. Adding an activation is one `Activation(...)` below, given the next
 unused `code`: backprop, training through NumPy, the batched engine and the worked steps
 then all use it. The compiled loop (kernel.py) has scalar rules only for the functions
-it lists in `kernel.COMPILED`; a network using any other trains through NumPy instead.
+it lists in `kernel.COMPILED_ACTIVATIONS`; a network using any other trains through NumPy.
 """
 
 from __future__ import annotations

@@ -10,12 +10,14 @@ Layout: theta holds all weights (layer after layer, row-major over (to, from)), 
 biases; nets, outs and deltas are flat with one slot per neuron, layer l at n_off[l].
 
 The functions' numbers are their `code` in activations.py and losses.py; numba freezes
-them into the compiled (and disk-cached) code, which is why a code never changes. numba
-cannot call rules chosen at run time from a registry and still cache the loop, so the
-scalar form of each function is written here, under its name. To compile a new
-activation or loss, add its branches to _activate and _derivative (or to _sample_error and
-the output deltas in _backward) and its code to COMPILED_*; until then Trainer trains
-networks using it through NumPy, and `codes` refuses them.
+them into the compiled (and disk-cached) code, which is why a code never changes. The
+scalar form of each function is written here, under its name, because numba keys its disk
+cache on this file alone: rules compiled from another file would not be recompiled when
+that file changed, and functions handed in at run time (or closures over them) are not
+cached at all (both tried). To compile a new activation or loss, add its branches to
+_activate and _derivative (or to _sample_error and the output deltas in _backward) and its
+code to COMPILED_*; until then Trainer trains networks using it through NumPy, and `codes`
+refuses them.
 """
 
 from __future__ import annotations

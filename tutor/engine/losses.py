@@ -29,7 +29,7 @@ class Loss:
     # E_ok for every output k from (output activation's name, net, out, target), with the
     # outputs along the last axis; E_total is their sum.
     per_output: Callable[[str, np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-    # dE_total/dout_k from (out, target, n outputs); `into`, when given, receives the result
+    # dE_total/dout_k from (out, target, n outputs); `into`, when given, receives it in place
     d_out: Callable[..., np.ndarray]
     formula: str            # E_ok with {target}, {out} and {n}
     d_out_formula: str      # dE_total/dout_ok, the same names
@@ -41,25 +41,18 @@ class Loss:
         return self.formula_by_output.get(output_activation, self.formula)
 
 
-# --- half_sse, the post's --------------------------------------------------------------
-def _half_sse(activation, net, out, target):
-    # E_o1 = 1/2 (target_o1 - out_o1)^2
-    return 0.5 * (target - out) ** 2
+# Each loss below: E_o1 as the post writes it, the NumPy line under it; then its
+# derivative dE_total/dout_o1 the same way.
 
-
-def _half_sse_d_out(out, target, n, into=None):
+HALF_SSE = Loss(
+    name="half_sse", code=0,
+    # E_o1 = 1/2 (target_o1 - out_o1)^2                                   (the post)
+    per_output=lambda activation, net, out, target: 0.5 * (target - out) ** 2,
+    formula="1/2*({target} - {out})^2",
     # dE_total/dout_o1 = -(target_o1 - out_o1), which is out_o1 - target_o1 exactly
-    return np.subtract(out, target, out=into)
-
-
-HALF_SSE = Loss(name="half_sse", code=0, per_output=_half_sse, d_out=_half_sse_d_out,
-                formula="1/2*({target} - {out})^2", d_out_formula="-({target} - {out})")
-
-
-# --- mse -------------------------------------------------------------------------------
-def _mse(activation, net, out, target):
-    # E_o1 = 1/n (target_o1 - out_o1)^2
-    return (target - out) ** 2 / out.shape[-1]
+    d_out=lambda out, target, n, into=None: np.subtract(out, target, out=into),
+    d_out_formula="-({target} - {out})",
+)
 
 
 def _mse_d_out(out, target, n, into=None):
@@ -70,11 +63,15 @@ def _mse_d_out(out, target, n, into=None):
     return d
 
 
-MSE = Loss(name="mse", code=1, per_output=_mse, d_out=_mse_d_out,
-           formula="1/{n}*({target} - {out})^2", d_out_formula="-2/{n}*({target} - {out})")
+MSE = Loss(
+    name="mse", code=1,
+    # E_o1 = 1/n (target_o1 - out_o1)^2, n outputs
+    per_output=lambda activation, net, out, target: (target - out) ** 2 / out.shape[-1],
+    formula="1/{n}*({target} - {out})^2",
+    d_out=_mse_d_out, d_out_formula="-2/{n}*({target} - {out})",
+)
 
 
-# --- cross_entropy ---------------------------------------------------------------------
 def _log_sigmoid(x):
     # ln(1 / (1 + e^-x)) = -ln(1 + e^-x), stable for both signs
     return -np.logaddexp(0.0, -x)
@@ -86,20 +83,21 @@ def _cross_entropy(activation, net, out, target):
         z = net - np.max(net, axis=-1, keepdims=True)
         log_out = z - np.log(np.sum(np.exp(z), axis=-1, keepdims=True))
         return -target * log_out
-    # binary form: E_o1 = -(t ln o + (1-t) ln(1-o)), ln o = log_sigmoid(net), ln(1-o) = log_sigmoid(-net)
+    # binary: E_o1 = -(t ln o + (1-t) ln(1-o)), ln o = log_sigmoid(net), ln(1-o) = log_sigmoid(-net)
     return -(target * _log_sigmoid(net) + (1.0 - target) * _log_sigmoid(-net))
 
 
-def _cross_entropy_d_out(out, target, n, into=None):
-    # dE_total/dout_o1 = -(t / o - (1-t) / (1-o))
-    return np.negative(target / out - (1.0 - target) / (1.0 - out), out=into)
-
-
-CROSS_ENTROPY = Loss(name="cross_entropy", code=2, per_output=_cross_entropy, d_out=_cross_entropy_d_out,
-                     formula="-({target}*ln({out}) + (1-{target})*ln(1-{out}))",
-                     formula_by_output={"softmax": "-{target}*ln({out})"},
-                     d_out_formula="-({target}/{out} - (1-{target})/(1-{out}))",
-                     delta_is_out_minus_target=("sigmoid", "softmax"))
+CROSS_ENTROPY = Loss(
+    name="cross_entropy", code=2,
+    per_output=_cross_entropy,
+    formula="-({target}*ln({out}) + (1-{target})*ln(1-{out}))",
+    formula_by_output={"softmax": "-{target}*ln({out})"},
+    # dE_total/dout_o1 = -(t / o - (1-t) / (1-o)); shown in the steps of a sigmoid output,
+    # though the node delta is taken as out - target, where the ratios cancel
+    d_out=lambda out, target, n, into=None: np.negative(target / out - (1.0 - target) / (1.0 - out), out=into),
+    d_out_formula="-({target}/{out} - (1-{target})/(1-{out}))",
+    delta_is_out_minus_target=("sigmoid", "softmax"),
+)
 
 
 # --- the registry ----------------------------------------------------------------------
