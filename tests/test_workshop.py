@@ -262,3 +262,20 @@ def test_gradebook_command_from_exported_reports(tmp_path):
     (tmp_path / "x.csv").write_text("nonsense")
     r = run("gradebook", str(tmp_path / "x.csv"), ok=False)
     assert r.returncode == 2 and r.stderr.startswith(f"bptutor: {tmp_path / 'x.csv'}: ") and "Traceback" not in r.stderr
+
+
+def test_gradebook_command_from_the_store_when_no_room_was_opened(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("BPTUTOR_HOME", str(home))
+    finish_with(Lesson(variant(load("mazur"), "alice"), "alice", Store(home)), "rs")
+    rows = list(csv.DictReader(io.StringIO(run("gradebook").stdout)))
+    assert [(r["learner"], r["steps_done"], r["first_try"], r["shown"]) for r in rows] == [("alice", "2", "1", "1")]
+
+
+async def test_a_lessons_header_says_whose_numbers_it_has():
+    from tutor.ui.app import BPTutorApp
+
+    app = BPTutorApp(variant(load("mazur"), "Ann Lee"), variant="Ann Lee")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Ann Lee's numbers" in str(app.screen.query_one("#progress").render())

@@ -141,7 +141,7 @@ def _room(args, parser) -> int:
     from .room import run
 
     try:
-        if args.command == "gradebook" and args.reports:
+        if args.command == "gradebook" and (args.reports or (not args.room and not _rooms_opened())):
             return _gradebook(args)
         return run.open_room(args) if args.command == "room" else run.gradebook(args)
     except RoomError as e:
@@ -149,12 +149,27 @@ def _room(args, parser) -> int:
         return 2
 
 
+def _rooms_opened() -> bool:
+    from .lesson.store import default_home
+    from .room.config import rooms_dir
+
+    return any(rooms_dir(default_home()).glob("*/room.json"))
+
+
 def _gradebook(args) -> int:
-    """`bptutor gradebook FILE...`: one row per learner from reports learners exported."""
+    """`bptutor gradebook FILE...`: one row per learner from reports learners exported; with no
+    file (and no room), from this computer's store."""
     from .lesson import workshop
+    from .lesson.store import Store
 
     try:
-        rows = [row for path in args.reports for row in workshop.read_report(path)]
+        if args.reports:
+            rows = [row for path in args.reports for row in workshop.read_report(path)]
+        else:
+            store = Store()
+            if store.message:
+                print(f"bptutor: {store.message}", file=sys.stderr)
+            rows = workshop.report_rows(store)
     except workshop.ReportError as e:
         print(f"bptutor: {e}", file=sys.stderr)
         return 2

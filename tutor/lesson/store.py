@@ -141,6 +141,12 @@ def _why(e: BaseException, path: Path) -> str:
     if code in _READONLY:
         return f"{path} cannot be written"
     if code in _IO:
+        try:   # a full disk often shows as an I/O error (the -wal or -shm cannot grow)
+            full = shutil.disk_usage(path.parent).free < 256 * 1024
+        except OSError:
+            full = False
+        if full:
+            return f"the disk holding {path} is full"
         return f"the disk reported an error reading or writing {path} ({e})"
     if code in _DAMAGED:
         return f"{path} is damaged ({e})"
