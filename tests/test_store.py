@@ -541,3 +541,18 @@ def test_a_store_that_cannot_be_written_is_still_read(tmp_path):
     assert len(Store(home).events("mazur", "")) == 1
 
 
+
+
+def test_a_migration_that_lost_the_race_does_nothing(tmp_path):
+    """Two processes open a schema 1 store: both read version 1, one migrates, the other then
+    takes the write lock. It must see the new version and not migrate again (which would
+    mangle every row)."""
+    from tutor.lesson.store import _upgrade
+
+    home = tmp_path / "home"
+    v1_store(home, [("mazur", "quiz:q1", "net_h1", "answer", "0.3775", 0.3775, "right", None, 0, 1.0)], last="")
+    late = sqlite3.connect(home / "progress.db", isolation_level=None)
+    assert late.execute("PRAGMA user_version").fetchone()[0] == 1      # read before the other migrated
+    Store(home, learner="first")                                         # the other process
+    _upgrade(late, 1)
+    assert [(r["variant"], r["mode"], r["source"]) for r in Store(home).rows()] == [("q1", "quiz", "mazur")]

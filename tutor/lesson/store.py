@@ -542,6 +542,10 @@ def _upgrade(db: sqlite3.Connection, version: int) -> None:
     """Bring a store to this schema in one transaction (nothing changes if it fails)."""
     db.execute("BEGIN IMMEDIATE")
     try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]   # another process may have done it
+        if version >= SCHEMA_VERSION:
+            db.execute("COMMIT")
+            return
         if version == 0:
             _create(db)
         elif version == 1:
