@@ -52,3 +52,15 @@ class TestSummary:
 
         assert snap_compare(BPTutorApp(load("mazur")), terminal_size=(80, 24), run_before=run_before)
 
+
+
+class TestSaving:
+    def test_a_lesson_whose_answers_cannot_be_saved(self, snap_compare, monkeypatch):
+        """The notice stays under the feedback for as long as answers are not saved."""
+        monkeypatch.setenv("BPTUTOR_HOME", "/dev/null/bptutor")   # a place no one can create
+
+        async def run_before(pilot):
+            await _answer(pilot, "0.3775")
+            await _still(pilot)
+
+        assert snap_compare(BPTutorApp(load("mazur")), terminal_size=(80, 24), run_before=run_before)
