@@ -1,10 +1,18 @@
-"""`bptutor solve` and `bptutor train` as a user runs them."""
+"""The command line as a user runs it: one parser, `solve`, headless `train`."""
 
+import ast
 import json
+import queue
+import signal
 import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import pytest
+
+import tutor
+from tutor import __main__ as cli
 
 
 def run(*args):
@@ -82,4 +90,146 @@ def test_headless_commands_do_not_import_textual():
 def test_bad_iterations_are_a_usage_error():
     r = subprocess.run([sys.executable, "-m", "tutor", "train", "mazur", "--iterations", "0"],
                        capture_output=True, text=True)
-    assert r.returncode == 2 and "--iterations must be between 1" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "--iterations: must be between 1" in r.stderr and "Traceback" not in r.stderr
+    assert r.stderr.startswith("usage: bptutor train ")
+
+
+def bptutor(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True, stdin=stdin)
+
+
+class TestOneParser:
+    def test_version(self):
+        r = bptutor("--version")
+        assert r.returncode == 0 and r.stdout.strip() == f"bptutor {tutor.__version__}"
+
+    def test_a_mistyped_command_gets_did_you_mean(self):
+        r = bptutor("slove", "mazur")
+        assert r.returncode == 2
+        assert r.stderr.strip().endswith("'slove' is neither a command nor an exercise; did you mean solve?")
+
+    def test_an_unknown_exercise_still_names_the_bundled_ones(self):
+        r = bptutor("nosuchthing")
+        assert r.returncode == 2 and "no bundled exercise of that name" in r.stderr and "mazur" in r.stderr
+
+    def test_help_lists_every_command_with_a_line_each(self):
+        out = bptutor("--help").stdout
+        for name in cli.parser().commands:
+            assert f"\n    {name}" in out
+        assert {"open", "solve", "train", "quiz", "list", "progress", "check-exercise", "key", "report",
+                "verify"} <= set(cli.parser().commands)
+
+    @pytest.mark.parametrize("command", ["solve", "train", "quiz", "key", "verify", "check-exercise", "open"])
+    def test_each_command_has_its_own_usage(self, command):
+        r = bptutor(command, "--help")
+        assert r.returncode == 0 and r.stdout.startswith(f"usage: bptutor {command} ")
+        assert "EXERCISE] |" not in r.stdout and "[EXERCISE] [--variant" not in r.stdout.splitlines()[0]
+
+    def test_every_argument_has_help(self):
+        p = cli.parser()
+        sub = next(a for a in p._actions if isinstance(a, type(p._subparsers._group_actions[0])))
+        for name, c in sub.choices.items():
+            assert c.description, name
+            for a in c._actions:
+                assert a.help, f"{name} {a.dest}"
+
+    def test_the_lesson_form_takes_variant_or_seed(self):
+        p = cli.parser()
+        args = p.parse_args(cli.route(p, ["mazur", "--variant", "Ann Lee"]))
+        assert (args.func, args.exercise, args.variant) == (cli._open, "mazur", "Ann Lee")
+        args = p.parse_args(cli.route(p, []))
+        assert (args.func, args.exercise) == (cli._open, None)
+        args = p.parse_args(cli.route(p, ["--seed", "3", "xor"]))
+        assert (args.exercise, args.seed) == ("xor", 3)
+
+    def test_a_file_named_like_a_command_is_an_exercise(self, tmp_path, monkeypatch):
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "sovle").write_text("")
+        p = cli.parser()
+        assert cli.route(p, ["sovle"]) == ["open", "sovle"]
+
+
+class TestTrainOnATerminal:
+    """`bptutor train X` with --seed or --iterations still opens the screen on a terminal."""
+
+    @pytest.fixture
+    def opened(self, monkeypatch, capsys):
+        import tutor.ui.app
+
+        seen = []
+
+        class App:
+            def __init__(self, ex, train=False, **kw):
+                seen.append((ex, train))
+
+            def run(self):
+                pass
+
+        monkeypatch.setattr(tutor.ui.app, "BPTutorApp", App)
+        monkeypatch.setattr(cli, "on_a_terminal", lambda: True)
+        return seen
+
+    def test_seed_and_iterations_keep_the_screen(self, opened, capsys):
+        assert cli.main(["train", "xor", "--seed", "7", "--iterations", "500"]) == 0
+        (worked, train), = opened
+        ex = worked.ex
+        assert train and ex.seed == 7 and ex.iterations == 500 and capsys.readouterr().out == ""
+
+    def test_headless_when_asked(self, opened, capsys):
+        assert cli.main(["train", "mazur", "--iterations", "20", "--headless"]) == 0
+        assert opened == [] and "After 20 iterations" in capsys.readouterr().out
+
+
+def test_main_is_thin_no_private_imports_no_training_loop():
+    tree = ast.parse(Path(cli.__file__).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            assert not any(a.name.startswith("_") and not a.name.startswith("__") for a in node.names), ast.dump(node)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            assert not (node.attr.startswith("_") and node.value.id in ("report", "workshop", "variants")), node.attr
+        assert not (isinstance(node, ast.Name) and node.id == "Trainer")
+
+
+class TestHeadlessTraining:
+    def test_one_run_one_final_error(self):
+        out = run("train", "mazur", "--iterations", "1000000")
+        last = [line for line in out.splitlines() if line.strip().startswith("iteration")][-1]
+        final = next(line for line in out.splitlines() if line.startswith("After"))
+        assert last.split("E_total")[1].strip() == final.split("E_total =")[1].strip()
+
+    def test_json_after_a_divergence_is_valid_and_keeps_the_last_good_state(self, tmp_path):
+        path = tmp_path / "steep.toml"  # w grows 99-fold an update: the error overflows in update 77
+        path.write_text('title = "Too large a step"\n[network]\nsizes = [1, 1]\nactivation = "identity"\n'
+                        'bias = "none"\n[parameters]\nweights = [[[2.0]]]\n[data]\ninputs = [[10.0]]\n'
+                        'targets = [[0.0]]\n[training]\nlearning_rate = 1.0\niterations = 1000\n')
+        text = run("train", str(path), "--json")
+        doc = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
+        assert doc["diverged"] is True and doc["diverged_in_iteration"] == 77 and doc["iterations"] == 76
+        assert doc["parameters"]["w1"] == pytest.approx(2.0 * (-99.0) ** 76, rel=1e-9)
+        assert doc["error"] == pytest.approx(0.5 * (20.0 * 99.0 ** 76) ** 2, rel=1e-9)
+        assert doc["history"][-1] == [76, doc["error"]]
+        out = run("train", str(path))
+        assert "Training diverged in iteration 77" in out and "After 76 iterations" in out and "inf" not in out
+
+    def test_a_long_run_shows_progress_and_stops_on_ctrl_c(self, tmp_path):
+        path = tmp_path / "long.toml"  # about a minute per tenth of the run: old code printed nothing for that long
+        path.write_text('title = "A long run"\n[network]\nsizes = [4, 64, 64, 4]\n[data]\n'
+                        'inputs = [[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1], [0.5, 0.5, 0.5, 0.5], '
+                        '[0.9, 0.1, 0.9, 0.1]]\n'
+                        'targets = [[0.1, 0.9, 0.1, 0.9], [0.9, 0.1, 0.9, 0.1], [0.5, 0.5, 0.5, 0.5], '
+                        '[0.2, 0.2, 0.8, 0.8]]\n[training]\nmode = "batch"\niterations = 10000000\n')
+        p = subprocess.Popen([sys.executable, "-m", "tutor", "train", str(path)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        lines = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in p.stdout], daemon=True).start()
+        try:
+            line = ""
+            while not line.strip().startswith("iteration"):
+                line = lines.get(timeout=30)  # a guard against a silent run, not a speed goal
+            p.send_signal(signal.SIGINT)
+            rc = p.wait(timeout=10)
+            err = p.stderr.read()
+            assert rc == 130 and "bptutor: stopped" in err and "Traceback" not in err
+        finally:
+            p.kill()
+            p.wait()

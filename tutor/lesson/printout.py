@@ -7,10 +7,16 @@ checked against them.
 
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING
+
 from ..engine.naming import neuron_names
 from ..engine.steps import Solution, Step
 from .exercise import Exercise
 from .reference import Comparison
+
+if TYPE_CHECKING:
+    from .headless import Result
 
 
 def value(v: float) -> str:
@@ -98,7 +104,7 @@ def compare_text(ex: Exercise, comparisons: list[Comparison]) -> list[str]:
 
 def solve_json(ex: Exercise, sol: Solution, comparisons: list[Comparison]) -> dict:
     return {
-        "exercise": _exercise(ex),
+        "exercise": exercise_json(ex),
         "parameters": sol.parameters,
         "data": _data(ex),
         "update_samples": [s + 1 for s in sol.samples],
@@ -111,7 +117,7 @@ def solve_json(ex: Exercise, sol: Solution, comparisons: list[Comparison]) -> di
     }
 
 
-def _exercise(ex: Exercise) -> dict:
+def exercise_json(ex: Exercise) -> dict:
     net, s = ex.network, ex.settings
     return {"name": ex.name, "title": ex.title, "path": str(ex.path), "sizes": list(net.sizes),
             "activations": list(net.activations), "loss": net.loss, "bias": net.bias,
@@ -133,3 +139,26 @@ def outputs_text(ex: Exercise, outputs) -> list[str]:
         pairs = "  ".join(f"out_{n} {value(v)} (target {t[k]:g})" for k, (n, v) in enumerate(zip(names, o)))
         lines.append(f"  sample {s + 1}: {pairs}" if len(ex.X) > 1 else f"  {pairs}")
     return lines
+
+
+def train_text(ex: Exercise, r: "Result") -> list[str]:
+    """After the progress lines: how the run ended, its one final error, the outputs."""
+    lines = [""]
+    if r.diverged:
+        lines += [f"Training diverged in iteration {r.iterations + 1:,}: the numbers overflowed. "
+                  "A smaller learning rate usually helps. The last good state:"]
+    lines.append(f"After {r.iterations:,} iterations ({r.seconds:.2f} s): E_total = {value(r.error)}")
+    return lines + outputs_text(ex, r.outputs)
+
+
+def train_json(ex: Exercise, r: "Result") -> dict:
+    """Valid JSON whatever happened: a number that overflowed is null, and `diverged` says so."""
+    return {"exercise": exercise_json(ex), "iterations": r.iterations, "error": _finite(r.error),
+            "outputs": [[_finite(v) for v in row] for row in r.outputs.tolist()], "targets": ex.T.tolist(),
+            "parameters": {k: _finite(v) for k, v in r.parameters.items()},
+            "history": [[it, _finite(e)] for it, e in r.history], "diverged": r.diverged,
+            "diverged_in_iteration": r.iterations + 1 if r.diverged else None, "seconds": r.seconds}
+
+
+def _finite(v: float) -> float | None:
+    return v if math.isfinite(v) else None
