@@ -233,3 +233,15 @@ class TestHeadlessTraining:
         finally:
             p.kill()
             p.wait()
+
+
+def test_solve_shows_a_learners_numbers():
+    doc = json.loads(run("solve", "mazur", "--variant", "alice", "--json"))
+    assert doc["parameters"]["w1"] == -0.2 and doc["data"][0]["i1"] == 0.55
+    assert doc["exercise"]["learning_rate"] == 0.55
+
+
+def test_solve_ids_lists_every_id_of_the_update():
+    ids = run("solve", "two-samples-online", "--ids").split()
+    assert ids[:2] == ["net_h1_s1", "out_h1_s1"]
+    assert "dE_total_s1/dw1" in ids and "w1+" in ids and "E_total+" in ids and "w1+_s1" not in ids

@@ -71,7 +71,7 @@ def test_the_posts_own_numbers_hide_one_mistake():
 
 
 def test_exercise_ranges_are_used(tmp_path):
-    text = load("mazur").path.read_text() + "\n[variants]\nweights = [0.1, 0.2]\nlearning_rate = [0.1, 0.2]\nstep = 0.01\n"
+    text = load("mazur").path.read_text().split("\n[variants]")[0] + "\n[variants]\nweights = [0.1, 0.2]\nlearning_rate = [0.1, 0.2]\nstep = 0.01\n"
     path = tmp_path / "narrow.toml"
     path.write_text(text)
     v = variant(load(str(path)), "dan")

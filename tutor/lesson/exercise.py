@@ -73,7 +73,9 @@ class Exercise:
     ask: list[str] | None = None   # [lesson].ask: the steps the learner computes (None: all)
     show: list[str] = field(default_factory=list)  # [lesson].show: steps given, not asked
     teaches: str = ""              # what the exercise teaches, in a sentence
-    variant_ranges: dict = field(default_factory=dict)  # [variants]: (lo, hi) per kind of number
+    # [variants], per kind of number: (lo, hi) a range (lo == hi: one value), a list: values to choose
+    # from; a kind not named stays as written. None: the file has no [variants] table
+    variant_ranges: dict | None = None
     variant_step: float = 0.05
 
 
@@ -280,7 +282,7 @@ class _Reader:
         teaches = doc.get("teaches", "")
         if not isinstance(teaches, str):
             self.fail("teaches", "must be text")
-        ranges, step = self.variants(doc)
+        ranges, step = self.variants(doc, acts, loss)
         lesson = self.table(doc, "lesson", False)
         ask = self.ids(lesson, "ask") if "ask" in lesson else None
         show = self.ids(lesson, "show") if "show" in lesson else []
@@ -289,20 +291,37 @@ class _Reader:
                         random_start=random_start, source=source, figures=figures, ask=ask, show=show,
                         teaches=teaches.strip(), variant_ranges=ranges, variant_step=step)
 
-    def variants(self, doc: dict) -> tuple[dict, float]:
+    def variants(self, doc: dict, acts, loss) -> tuple[dict | None, float]:
+        """[variants]: per kind of number, a range [lo, hi], one value, or {one_of = [...]}."""
+        if "variants" not in doc:
+            return None, 0.05
         table = self.table(doc, "variants", False)
-        ranges = {}
+        ranges: dict = {}
         for key in ("weights", "biases", "inputs", "targets", "learning_rate"):
-            if key in table:
-                pair = table[key]
-                if not isinstance(pair, list) or len(pair) != 2:
-                    self.fail(f"variants.{key}", "must be [lowest, highest]")
-                lo, hi = (self.number(v, f"variants.{key}") for v in pair)
-                if not lo < hi:
-                    self.fail(f"variants.{key}", "the lowest must be below the highest")
-                if key == "learning_rate" and lo <= 0:
-                    self.fail(f"variants.{key}", "learning rates must be greater than 0")
+            if key not in table:
+                continue
+            where, spec = f"variants.{key}", table[key]
+            if isinstance(spec, dict) and set(spec) == {"one_of"} and isinstance(spec["one_of"], list) \
+                    and spec["one_of"]:
+                values = [self.number(v, f"{where}.one_of") for v in spec["one_of"]]
+                lo, hi = min(values), max(values)
+                ranges[key] = values
+            elif isinstance(spec, list) and len(spec) == 2:
+                lo, hi = (self.number(v, where) for v in spec)
+                if lo > hi:
+                    self.fail(where, "the lowest must not be above the highest")
                 ranges[key] = (lo, hi)
+            elif isinstance(spec, (int, float)) and not isinstance(spec, bool):
+                lo = hi = self.number(spec, where)
+                ranges[key] = (lo, hi)
+            else:
+                self.fail(where, "must be [lowest, highest], one number, or { one_of = [a, b, ...] }")
+            if key == "learning_rate" and lo <= 0:
+                self.fail(where, "learning rates must be greater than 0")
+            if key == "targets" and acts[-1] == "softmax":
+                self.fail(where, "softmax targets are a distribution and stay as written")
+            if key == "targets" and loss == "cross_entropy" and not (0 <= lo and hi <= 1):
+                self.fail(where, "cross_entropy needs targets between 0 and 1")
         step = self.number(table.get("step", 0.05), "variants.step")
         if not 0 < step <= 1:
             self.fail("variants.step", "must be greater than 0 and at most 1")
