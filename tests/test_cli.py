@@ -244,4 +244,4 @@ def test_solve_shows_a_learners_numbers():
 def test_solve_ids_lists_every_id_of_the_update():
     ids = run("solve", "two-samples-online", "--ids").split()
     assert ids[:2] == ["net_h1_s1", "out_h1_s1"]
-    assert "dE_total_s1/dw1" in ids and "w1+" in ids and "E_total+" in ids and "w1+_s1" not in ids
+    assert "dE_total_s1/dw1" in ids and "w1+" in ids and ids[-1] == "E_total_s1+" and "w1+_s1" not in ids
