@@ -80,9 +80,15 @@ def parser() -> Parser:
     command("progress", _progress, "your progress: per exercise and variant, steps done, first-try score, "
             "mistakes met")
 
-    c = command("check-exercise", _check, "validate an exercise file and find the steps where its numbers hide "
-                "a mistake")
+    c = command("check-exercise", _check, "check an exercise file before handing it out (exit 1 on a problem)",
+                "Check an exercise file: it is read as every command reads it, then checked as a lint that fails "
+                "(exit status 1) on steps where a known mistake cannot be told apart, variants that cannot be "
+                "drawn, an ask list that leaves nothing to do, and question tests ([[lesson.tests]]) judged "
+                "otherwise than expected. Warnings: a shared bias on a softmax output, a step that is 0 for every "
+                "learner.")
     c.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
+    c.add_argument("--allow-collisions", action="store_true", help="the file's own numbers may hide a mistake "
+                   "(as the post's do: i2 = 2 x i1); its variants still may not")
 
     c = command("key", _key, "answer keys with every asked step's value, one per variant")
     c.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
@@ -217,18 +223,19 @@ def _list(args) -> int:
 
 
 def _check(args) -> int:
+    from .lesson.lint import lint
     from .lesson.opening import worked_for
-    from .lesson.variants import collisions
 
     worked = worked_for(args.exercise)
-    found = collisions(worked)
+    report = lint(worked, allow_collisions=args.allow_collisions)
     print(f"{args.exercise}: the file is valid ({worked.ex.title}).")
-    if found:
-        print(f"{len(found)} step(s) where a known mistake cannot be told apart with these numbers:")
-        print("\n".join("  " + f for f in found))
-    else:
-        print("No known mistake collides with a right answer or with another mistake.")
-    return 0
+    print("\n".join([*report.notes, *("warning: " + w for w in report.warnings),
+                     *("error: " + e if not e.startswith("  ") else e for e in report.errors)]))
+    if report.ok:
+        print("No problem found." if not report.warnings else "No error found.")
+        return 0
+    print(f"{sum(not e.startswith('  ') for e in report.errors)} problem(s): the file is not ready to hand out.")
+    return 1
 
 
 def _key(args) -> int:

@@ -56,6 +56,15 @@ class Figure:
 
 
 @dataclass
+class QuestionTest:
+    """[[lesson.tests]]: an answer a teacher expects at a step, and how it must be judged
+    (a mistake's name, "right", "wrong" or "more digits"): `bptutor check-exercise` types it in."""
+    step: str
+    answer: str
+    expect: str
+
+
+@dataclass
 class Exercise:
     name: str
     path: Path
@@ -77,12 +86,14 @@ class Exercise:
     # from; a kind not named stays as written. None: the file has no [variants] table
     variant_ranges: dict | None = None
     variant_step: float = 0.05
+    tests: list[QuestionTest] = field(default_factory=list)
 
 
 KEYS = {
     "": {"title", "summary", "teaches", "network", "parameters", "data", "training", "reference", "lesson",
          "variants"},
-    "lesson": {"ask", "show"},
+    "lesson": {"ask", "show", "tests"},
+    "lesson.tests": {"step", "answer", "expect"},
     "variants": {"weights", "biases", "inputs", "targets", "learning_rate", "step"},
     "network": {"sizes", "activation", "loss", "bias", "update_biases"},
     "parameters": {"weights", "biases"},
@@ -286,10 +297,11 @@ class _Reader:
         lesson = self.table(doc, "lesson", False)
         ask = self.ids(lesson, "ask") if "ask" in lesson else None
         show = self.ids(lesson, "show") if "show" in lesson else []
+        tests = self.tests(lesson.get("tests", []))
         return Exercise(name=self.path.stem, path=self.path, title=title.strip(), summary=summary.strip(),
                         network=net, X=X, T=T, settings=settings, iterations=iterations, seed=seed,
                         random_start=random_start, source=source, figures=figures, ask=ask, show=show,
-                        teaches=teaches.strip(), variant_ranges=ranges, variant_step=step)
+                        teaches=teaches.strip(), variant_ranges=ranges, variant_step=step, tests=tests)
 
     def variants(self, doc: dict, acts, loss) -> tuple[dict | None, float]:
         """[variants]: per kind of number, a range [lo, hi], one value, or {one_of = [...]}."""
@@ -326,6 +338,25 @@ class _Reader:
         if not 0 < step <= 1:
             self.fail("variants.step", "must be greater than 0 and at most 1")
         return ranges, step
+
+    def tests(self, items) -> list[QuestionTest]:
+        if not isinstance(items, list):
+            self.fail("lesson.tests", "must be an array of tables ([[lesson.tests]])")
+        out = []
+        for i, t in enumerate(items):
+            key = f"lesson.tests[{i}]"
+            if not isinstance(t, dict):
+                self.fail(key, "must be a table with step, answer and expect")
+            self.known(t, "lesson.tests")
+            for k in ("step", "answer", "expect"):
+                v = t.get(k)
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and k == "answer":
+                    v = repr(v)
+                if not isinstance(v, str) or not v.strip():
+                    self.fail(f"{key}.{k}", "missing (text)")
+                t = {**t, k: v.strip()}
+            out.append(QuestionTest(t["step"], t["answer"], t["expect"]))
+        return out
 
     def ids(self, table: dict, key: str) -> list[str]:
         value = table[key]
