@@ -57,8 +57,8 @@ def test_a_step_zero_for_every_learner_is_a_warning(tmp_path):
 
 
 def test_an_ask_list_leaving_nothing_to_do_fails(tmp_path):
-    report = lint(write(tmp_path, MAZUR + '\n[lesson]\nask = []\n'), allow_collisions=True)
-    assert "lesson.ask leaves nothing for the learner to do" in report.errors
+    report = lint(write(tmp_path, MAZUR + '\n[lesson]\nask = ["net_h1"]\nshow = ["net_h1"]\n'), allow_collisions=True)
+    assert "lesson.ask leaves nothing for the learner to do (every asked step is also shown)" in report.errors
 
 
 def test_a_question_test_judged_otherwise_fails(tmp_path):
