@@ -55,7 +55,9 @@ def test_own_numbers_tell_every_mistake_apart(name):
 
 @pytest.mark.parametrize("name", LIBRARY)
 def test_variants_exist(name):
-    assert collisions(variant(load(name), "workshop")) == []
+    found = collisions(variant(load(name), "workshop"))
+    # XOR's variants keep its data, so its (1, 1) still hides a swapped input, and nothing else
+    assert all("'wrong input for the weight'" in c for c in found) if name == "xor" else found == []
 
 
 @pytest.mark.parametrize("name", LIBRARY)
