@@ -90,12 +90,15 @@ def parser() -> Parser:
     c.add_argument("--allow-collisions", action="store_true", help="the file's own numbers may hide a mistake "
                    "(as the post's do: i2 = 2 x i1); its variants still may not")
 
-    c = command("key", _key, "answer keys with every asked step's value, one per variant")
-    c.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
-    c.add_argument("--variant", action="append", metavar="NAME", help="a learner's variant (repeat for more; "
-                   "default: the file's own numbers)")
-    c.add_argument("--format", choices=("md", "html"), default="md", help="Markdown, or HTML that prints "
-                   "cleanly (default: md)")
+    for name, func, what in (("key", _key, "answer keys: every asked step's formula, numbers and value"),
+                             ("sheet", _sheet, "question sheets: each learner's numbers and the steps to work out, "
+                                               "no answers")):
+        c = command(name, func, what + ", one per variant")
+        c.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
+        c.add_argument("--variant", action="append", metavar="NAME", help="a learner's variant (repeat for more; "
+                       "default: the file's own numbers)")
+        c.add_argument("--format", choices=("md", "html"), default="md", help="Markdown, or HTML that prints "
+                       "cleanly, a page per learner (default: md)")
 
     c = command("report", _report, "every answer stored: learner, exercise, step, verdict, mistake, time")
     c.add_argument("--format", choices=("csv", "json"), default="csv", help="default: csv")
@@ -239,12 +242,23 @@ def _check(args) -> int:
 
 
 def _key(args) -> int:
+    return _pages(args, answers=True)
+
+
+def _sheet(args) -> int:
+    return _pages(args, answers=False)
+
+
+def _pages(args, answers: bool) -> int:
     from .lesson import workshop
     from .lesson.opening import worked_for
 
     ex = worked_for(args.exercise).ex
     variants = args.variant or [""]
-    print(workshop.key_html(ex, variants) if args.format == "html" else workshop.key_markdown(ex, variants))
+    if answers:
+        print(workshop.key_html(ex, variants) if args.format == "html" else workshop.key_markdown(ex, variants))
+    else:
+        print(workshop.sheet_html(ex, variants) if args.format == "html" else workshop.sheet_markdown(ex, variants))
     return 0
 
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from .catalog import bundled
 from .exercise import Exercise, ExerciseError, load
 from .opening import open_lesson
+from .printout import describe
+from .session import question_text
 from .store import Store, exercise_key
 from .variants import variant_worked
 
@@ -70,48 +72,103 @@ def verify(code: str, variant_name: str, exercises: list[str] | None = None) -> 
                                f"changed, or from another variant or exercise{which}.")
 
 
-# --- answer keys ---------------------------------------------------------------------------------
-def _key(base: Exercise, name: str):
-    """(exercise, solution, rows) of variant `name`: a row per asked step."""
-    worked = variant_worked(base, name)
-    rows = [(s.id, s.formula, s.numbers, f"{s.value:.9g}") for s in worked.asked]
-    return worked.ex, worked.solution, rows
+# --- answer keys and question sheets ------------------------------------------------------------
+@dataclass
+class Page:
+    """One learner's page: what is given, then a row per asked step."""
+    title: str
+    given: list[str]
+    head: tuple[str, ...]
+    rows: list[tuple[str, ...]]      # cells; the last one of a key is the value (right-aligned)
+    after: str = ""
 
 
-def key_markdown(base: Exercise, variants: list[str]) -> str:
-    out = []
+def _pages(base: Exercise, variants: list[str], answers: bool) -> list[Page]:
+    """A key (answers) or a question sheet (no answers) per variant."""
+    pages = []
     for name in variants:
-        ex, sol, rows = _key(base, name)
-        out += [f"# {ex.title}: answer key" + (f", variant {name}" if name else ""), ""]
-        out.append("Parameters: " + ", ".join(f"{k} = {v:g}" for k, v in sol.parameters.items()) +
-                   f"; learning rate {ex.settings.learning_rate:g}.")
-        out.append("Inputs and targets: " + "; ".join(
-            ", ".join(f"{v:g}" for v in x) + " -> " + ", ".join(f"{v:g}" for v in t) for x, t in zip(ex.X, ex.T)))
-        out += ["", "| step | formula | with numbers | value |", "|---|---|---|---|"]
-        out += [f"| {a} | `{b}` | `{c}` | {d} |" for a, b, c, d in rows]
-        out += ["", f"E_total before: {sol.error:.9g}; after the update: {sol.error_after:.9g}", ""]
+        worked = variant_worked(base, name)
+        ex, sol = worked.ex, worked.solution
+        what = "answer key" if answers else "questions"
+        title = f"{ex.title}: {what}" + (f", variant {name}" if name else "")
+        given = [describe(ex),
+                 "Parameters: " + ", ".join(f"{k} = {v:g}" for k, v in sol.parameters.items()) +
+                 f"; learning rate {ex.settings.learning_rate:g}.",
+                 "Inputs and targets: " + "; ".join(
+                     ", ".join(f"{v:g}" for v in x) + " -> " + ", ".join(f"{v:g}" for v in t)
+                     for x, t in zip(ex.X, ex.T))]
+        if worked.shown:
+            given.append("Given: " + ", ".join(f"{s.id} = {s.value:.9g}" for s in worked.steps if s.id in worked.shown))
+        if answers:
+            rows = [(s.id, s.formula, s.numbers, f"{s.value:.9g}") for s in worked.asked]
+            pages.append(Page(title, given, ("step", "formula", "with numbers", "value"), rows,
+                              f"E_total before: {sol.error:.9g}; after the update: {sol.error_after:.9g}"))
+        else:
+            rows = [(s.id, _what(question_text(s, worked.context), s.symbol), "") for s in worked.asked]
+            pages.append(Page(title, given, ("step", "what it is", "your answer"), rows,
+                              "Give at least four significant digits; check your answers with bptutor "
+                              + (f"{ex.name} --variant \"{name}\"." if name else f"{ex.name}.")))
+    return pages
+
+
+def _what(question: str, symbol: str) -> str:
+    """"net_h1 is the total net input of h1: ..." -> "The total net input of h1: ..."."""
+    text = question.removeprefix(f"{symbol} is ")
+    return text[:1].upper() + text[1:]
+
+
+def markdown(pages: list[Page]) -> str:
+    out = []
+    for page in pages:
+        out += [f"# {page.title}", "", *(line + "  " for line in page.given), ""]
+        out += ["| " + " | ".join(page.head) + " |", "|" + "---|" * len(page.head)]
+        for row in page.rows:
+            cells = [row[0], *(f"`{c}`" if c and i < 2 and len(row) == 4 else c for i, c in enumerate(row[1:]))]
+            out.append("| " + " | ".join(c if c else " " for c in cells) + " |")
+        out += ["", page.after, ""]
     return "\n".join(out)
 
 
-def key_html(base: Exercise, variants: list[str]) -> str:
+def page_html(pages: list[Page], title: str) -> str:
+    """One section per page, each printed on a page of its own."""
     e = html.escape
-    parts = ["<!doctype html><html><head><meta charset='utf-8'><title>Answer keys</title><style>",
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{e(title)}</title><style>",
              "body{font-family:sans-serif;margin:2em} table{border-collapse:collapse;width:100%;font-size:90%}",
              "td,th{border:1px solid #999;padding:2px 6px;text-align:left} td.v{text-align:right;font-family:monospace}",
+             "td.blank{width:12em;height:1.6em} p.given{margin:0.2em 0}",
              "code{font-size:95%} section{page-break-after:always} @media print{body{margin:0}}",
              "</style></head><body>"]
-    for name in variants:
-        ex, sol, rows = _key(base, name)
-        parts.append(f"<section><h1>{e(ex.title)}: answer key{e(', variant ' + name) if name else ''}</h1>")
-        parts.append("<p>Parameters: " + e(", ".join(f"{k} = {v:g}" for k, v in sol.parameters.items())) +
-                     f"; learning rate {ex.settings.learning_rate:g}.</p>")
-        parts.append("<table><tr><th>step</th><th>formula</th><th>with numbers</th><th>value</th></tr>")
-        parts += [f"<tr><td>{e(a)}</td><td><code>{e(b)}</code></td><td><code>{e(c)}</code></td>"
-                  f"<td class='v'>{e(d)}</td></tr>" for a, b, c, d in rows]
-        parts.append(f"</table><p>E_total before: {sol.error:.9g}; after the update: {sol.error_after:.9g}</p>"
-                     "</section>")
+    for page in pages:
+        parts.append(f"<section><h1>{e(page.title)}</h1>")
+        parts += [f"<p class='given'>{e(line)}</p>" for line in page.given]
+        parts.append("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in page.head) + "</tr>")
+        for row in page.rows:
+            if len(row) == 4:  # a key: step, formula, with numbers, value
+                a, b, c, d = row
+                parts.append(f"<tr><td>{e(a)}</td><td><code>{e(b)}</code></td><td><code>{e(c)}</code></td>"
+                             f"<td class='v'>{e(d)}</td></tr>")
+            else:              # a sheet: step, what it is, room for the answer
+                a, b, _ = row
+                parts.append(f"<tr><td>{e(a)}</td><td>{e(b)}</td><td class='blank'></td></tr>")
+        parts.append(f"</table><p>{e(page.after)}</p></section>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def key_markdown(base: Exercise, variants: list[str]) -> str:
+    return markdown(_pages(base, variants, answers=True))
+
+
+def key_html(base: Exercise, variants: list[str]) -> str:
+    return page_html(_pages(base, variants, answers=True), "Answer keys")
+
+
+def sheet_markdown(base: Exercise, variants: list[str]) -> str:
+    return markdown(_pages(base, variants, answers=False))
+
+
+def sheet_html(base: Exercise, variants: list[str]) -> str:
+    return page_html(_pages(base, variants, answers=False), "Questions")
 
 
 # --- results -------------------------------------------------------------------------------------
