@@ -22,6 +22,8 @@ def test_a_sheet_has_the_learners_numbers_and_no_answers():
         assert "w1 = -0.2" in page and "0.55, 0.25 -" in page and "learning rate 0.55" in page
         assert all(s.id in page for s in worked.asked)
         for s in worked.asked:
+            if s.value in worked.given.values():
+                continue  # dnet_o1/dout_h1 is w5: a given number
             assert f"{s.value:.9g}" not in page and s.numbers not in page, s.id
         assert "bptutor mazur --variant" in page
 
