@@ -245,3 +245,11 @@ def test_solve_ids_lists_every_id_of_the_update():
     ids = run("solve", "two-samples-online", "--ids").split()
     assert ids[:2] == ["net_h1_s1", "out_h1_s1"]
     assert "dE_total_s1/dw1" in ids and "w1+" in ids and ids[-1] == "E_total_s1+" and "w1+_s1" not in ids
+
+
+def test_a_zero_prints_as_0_never_minus_0():
+    out = run("solve", "relu")
+    w8 = next(line for line in out.splitlines() if line.strip().startswith("w8+"))
+    assert "0.55 - 0.5*0 " in w8 and "*-0" not in out
+    dw8 = next(line for line in out.splitlines() if line.strip().startswith("dE_total/dw8"))
+    assert dw8.split()[-1] == "0"

@@ -78,7 +78,9 @@ def identifier(id_: str) -> str:
 
 
 def num(v: float) -> str:
-    """A number as it appears inside a formula: nine significant digits, negatives bracketed."""
+    """A number as it appears inside a formula: nine significant digits, negatives bracketed
+    (a zero is 0, whatever its sign bit: 0.55 - 0.5*0, not 0.55 - 0.5*-0)."""
+    v = v + 0.0  # -0.0 + 0.0 is 0.0
     text = f"{v:.9g}"
     return f"({text})" if v < 0 else text
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def value(v: float) -> str:
-    return f"{v:.10g}"
+    return f"{v + 0.0:.10g}"  # + 0.0: a zero prints as 0, never -0
 
 
 def describe(ex: Exercise) -> str:
