@@ -159,6 +159,8 @@ class TestTrainOnATerminal:
         seen = []
 
         class App:
+            return_code = 0
+
             def __init__(self, ex, train=False, **kw):
                 seen.append((ex, train))
 

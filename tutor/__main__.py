@@ -198,8 +198,14 @@ def _open(args) -> int:
         return 2
     from .ui.app import BPTutorApp
 
-    BPTutorApp(exercise, variant=name).run()
-    return 0
+    return _run_app(BPTutorApp(exercise, variant=name))
+
+
+def _run_app(app) -> int:
+    """Run the tutor; its exit status: 0 after a quit, non-zero when it ended on an
+    unhandled exception (Textual sets return_code to 1 and prints the traceback)."""
+    app.run()
+    return app.return_code or 0
 
 
 def _quiz(args) -> int:
@@ -211,8 +217,7 @@ def _quiz(args) -> int:
         names = [args.exercise]
     from .ui.app import BPTutorApp
 
-    BPTutorApp(quiz=(args.n, names)).run()
-    return 0
+    return _run_app(BPTutorApp(quiz=(args.n, names)))
 
 
 def _list(args) -> int:
@@ -325,8 +330,7 @@ def _train(args) -> int:
     if not (args.json or args.headless) and on_a_terminal():
         from .ui.app import BPTutorApp
 
-        BPTutorApp(worked, train=True).run()
-        return 0
+        return _run_app(BPTutorApp(worked, train=True))
     from .lesson import printout
     from .lesson.headless import Run
 
