@@ -214,12 +214,11 @@ class TestHeadlessTraining:
         assert "Training diverged in iteration 77" in out and "After 76 iterations" in out and "inf" not in out
 
     def test_a_long_run_shows_progress_and_stops_on_ctrl_c(self, tmp_path):
-        path = tmp_path / "long.toml"  # about a minute per tenth of the run: old code printed nothing for that long
-        path.write_text('title = "A long run"\n[network]\nsizes = [4, 64, 64, 4]\n[data]\n'
-                        'inputs = [[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1], [0.5, 0.5, 0.5, 0.5], '
-                        '[0.9, 0.1, 0.9, 0.1]]\n'
-                        'targets = [[0.1, 0.9, 0.1, 0.9], [0.9, 0.1, 0.9, 0.1], [0.5, 0.5, 0.5, 0.5], '
-                        '[0.2, 0.2, 0.8, 0.8]]\n[training]\nmode = "batch"\niterations = 10000000\n')
+        path = tmp_path / "long.toml"  # ~10 ms an iteration: old code printed nothing for hours (a tenth)
+        inputs = [[round((s * 7 + j * 3) % 10 / 10 + 0.05, 2) for j in range(4)] for s in range(1000)]
+        targets = [[round(1 - x, 2) for x in row] for row in inputs]
+        path.write_text(f'title = "A long run"\n[network]\nsizes = [4, 8, 4]\n[data]\ninputs = {inputs}\n'
+                        f'targets = {targets}\n[training]\niterations = 10000000\n')
         p = subprocess.Popen([sys.executable, "-m", "tutor", "train", str(path)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
         lines = queue.Queue()
