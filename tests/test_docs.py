@@ -12,12 +12,12 @@ from tutor.lesson.worked import build
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "exercises.md"
-EXAMPLES = sorted((ROOT / "docs" / "examples").glob("*.toml"))
+EXAMPLES = sorted(p for p in (ROOT / "docs" / "examples").glob("*.toml") if p.name != "course.toml")
 SHOWN = re.findall(r"<!-- example: (\S+) -->\n```toml\n(.*?)```\n", GUIDE.read_text(), re.S)
 
 
 def test_every_example_on_the_page_is_a_file_verbatim():
-    assert {name for name, _ in SHOWN} == {f"docs/examples/{p.name}" for p in EXAMPLES}
+    assert {name for name, _ in SHOWN} == {f"docs/examples/{p.name}" for p in EXAMPLES} | {"docs/examples/course.toml"}
     for name, text in SHOWN:
         assert (ROOT / name).read_text() == text, name
 
@@ -68,3 +68,11 @@ def test_what_the_guide_says_the_engine_computes():
     assert o.solution.error_after != o.exact["E_total_s1+"]
     assert np.isclose(o.solution.error, o.exact["E_total_s1"] + solve(
         o.ex.network, o.ex.X[1:], o.ex.T[1:], o.ex.settings).error)
+
+
+def test_the_examples_folder_is_the_course_the_guide_shows():
+    from tutor.lesson.catalog import course
+
+    c = course(ROOT / "docs" / "examples")
+    assert [e.name for e in c.entries] == ["smallest", "all-keys", "xor-cross-entropy", "softmax-online", "mazur"]
+    assert not any(e.problem for e in c.entries)

@@ -19,6 +19,8 @@ import threading
 from . import __version__
 
 EXERCISE_HELP = "a bundled exercise's name (see bptutor list) or the path of a .toml exercise file"
+COURSE_HELP = ("a teacher's course: a folder of exercise files, in the order its course.toml gives "
+               "(default: the bundled lessons)")
 
 
 class Parser(argparse.ArgumentParser):
@@ -34,6 +36,7 @@ def parser() -> Parser:
                     "bptutor EXERCISE opens that lesson.",
         epilog="bptutor COMMAND --help says more about each command.")
     p.add_argument("--version", action="version", version=f"bptutor {__version__}")
+    p.add_argument("--course", metavar="DIR", help=COURSE_HELP)
     sub = p.add_subparsers(title="commands", dest="command", metavar="COMMAND", prog="bptutor")
     p.commands = []
 
@@ -48,6 +51,7 @@ def parser() -> Parser:
                 "lesson, where you work out every quantity of one update.")
     c.add_argument("exercise", nargs="?", metavar="EXERCISE", help=EXERCISE_HELP)
     learner(c, "the same lesson with other numbers")
+    course_option(c)
 
     c = command("solve", _solve, "print the worked solution of one update, every quantity")
     c.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
@@ -75,10 +79,11 @@ def parser() -> Parser:
     c.add_argument("exercise", nargs="?", metavar="EXERCISE", help="only this exercise (default: all of them)")
     c.add_argument("-n", type=_questions, default=10, metavar="N", help="how many questions, 1 to 100 "
                    "(default 10)")
+    course_option(c)
 
-    command("list", _list, "the bundled exercises and what each teaches")
-    command("progress", _progress, "your progress: per exercise and variant, steps done, first-try score, "
-            "mistakes met")
+    course_option(command("list", _list, "the lessons in teaching order, and what each teaches"))
+    course_option(command("progress", _progress, "your progress: per exercise and variant, steps done, "
+                          "first-try score, mistakes met"))
 
     c = command("check-exercise", _check, "check an exercise file before handing it out (exit 1 on a problem)",
                 "Check an exercise file: it is read as every command reads it, then checked as a lint that fails "
@@ -108,6 +113,11 @@ def parser() -> Parser:
     c.add_argument("--variant", required=True, metavar="NAME", help="the learner's variant (\"\" for the "
                    "exercise's own numbers)")
     return p
+
+
+def course_option(c: argparse.ArgumentParser) -> None:
+    """--course DIR, also after the command (the top level's value is kept when it is not given)."""
+    c.add_argument("--course", metavar="DIR", default=argparse.SUPPRESS, help=COURSE_HELP)
 
 
 def learner(c: argparse.ArgumentParser, what: str) -> None:
@@ -142,13 +152,14 @@ def _int(text: str) -> int:
 
 # --- dispatch ------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
+    from .lesson.catalog import CourseError
     from .lesson.exercise import ExerciseError
 
     p = parser()
     args = p.parse_args(route(p, sys.argv[1:] if argv is None else list(argv)))
     try:
         return args.func(args)
-    except ExerciseError as e:
+    except (ExerciseError, CourseError) as e:
         print(f"bptutor: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -162,25 +173,53 @@ def route(p: Parser, argv: list[str]) -> list[str]:
     """`bptutor [EXERCISE] [options]` is `bptutor open [EXERCISE] [options]`. A first word that is
     neither a command nor an exercise but is close to a command is a mistyped command."""
     i = 0
-    while i < len(argv) and argv[i] in ("-h", "--help", "--version"):
-        i += 1
+    while i < len(argv) and (argv[i] in ("-h", "--help", "--version", "--course") or argv[i].startswith("--course=")):
+        i += 2 if argv[i] == "--course" else 1
     if i < len(argv) and argv[i] in p.commands:
         return argv
-    if i < len(argv) and not argv[i].startswith("-") and not _is_exercise(argv[i]):
+    if i < len(argv) and not argv[i].startswith("-") and not _is_exercise(argv[i], argv):
         close = difflib.get_close_matches(argv[i], p.commands, n=1, cutoff=0.6)
         if close:
             p.error(f"{argv[i]!r} is neither a command nor an exercise; did you mean {close[0]}?")
-    if i and i == len(argv):
-        return argv  # only -h or --version: they answer by themselves
+    if i == len(argv) and any(a in ("-h", "--help", "--version") for a in argv):
+        return argv  # -h or --version: they answer by themselves
     return argv[:i] + ["open"] + argv[i:]
 
 
-def _is_exercise(word: str) -> bool:
+def _is_exercise(word: str, argv: list[str]) -> bool:
+    """A bundled name, a file, or the name of a lesson of the course named in argv."""
     from pathlib import Path
 
-    from .lesson.catalog import bundled
+    from .lesson.catalog import CourseError, bundled, course
 
-    return word in bundled() or Path(word).exists()
+    if word in bundled() or Path(word).exists() or Path(f"{word}.toml").exists():
+        return True
+    folders = [b for a, b in zip(argv, argv[1:]) if a == "--course"]
+    folders += [a.split("=", 1)[1] for a in argv if a.startswith("--course=")]
+    try:
+        return any(word == e.name for f in folders for e in course(f).entries)
+    except CourseError:
+        return False  # said when the command reads the course
+
+
+def _course(args):
+    """The course of --course DIR, or None for the bundled lessons."""
+    folder = getattr(args, "course", None)
+    if folder is None:
+        return None
+    from .lesson.catalog import course
+
+    return course(folder)
+
+
+def _spec(args, name: str) -> str:
+    """An exercise as named on the command line: in a course, its entries' names come first."""
+    lessons = _course(args)
+    if lessons is not None:
+        for entry in lessons.entries:
+            if name == entry.name:
+                return entry.spec
+    return name
 
 
 # --- the commands ----------------------------------------------------------------------------
@@ -192,13 +231,13 @@ def _open(args) -> int:
         from .lesson.variants import seed_name
 
         name = args.variant if args.variant is not None else (seed_name(args.seed) if args.seed is not None else "")
-        exercise = worked_for(args.exercise, name)  # a wrong file: one line and exit 2, before the app
+        exercise = worked_for(_spec(args, args.exercise), name)  # a wrong file: one line, exit 2, before the app
     elif args.variant is not None or args.seed is not None:
         print("bptutor: name the exercise for a variant, e.g. bptutor mazur --variant alice", file=sys.stderr)
         return 2
     from .ui.app import BPTutorApp
 
-    return _run_app(BPTutorApp(exercise, variant=name))
+    return _run_app(BPTutorApp(exercise, variant=name, course=_course(args)))
 
 
 def _run_app(app) -> int:
@@ -209,24 +248,28 @@ def _run_app(app) -> int:
 
 
 def _quiz(args) -> int:
-    names = None
+    lessons = _course(args)
+    names = lessons.specs if lessons is not None else None
     if args.exercise:
         from .lesson.opening import worked_for
 
-        worked_for(args.exercise)  # a wrong name or file gets its one line here, before the screen opens
-        names = [args.exercise]
+        names = [_spec(args, args.exercise)]
+        worked_for(names[0])  # a wrong name or file gets its one line here, before the screen opens
     from .ui.app import BPTutorApp
 
     return _run_app(BPTutorApp(quiz=(args.n, names)))
 
 
 def _list(args) -> int:
-    from .lesson.catalog import bundled
-    from .lesson.exercise import load
+    from .lesson.catalog import course
 
-    for name in bundled():
-        ex = load(name)
-        print(f"{name:<14} {ex.title}\n{'':<14} {ex.teaches or ex.summary}")
+    lessons = _course(args) or course()
+    width = max(len(e.name) for e in lessons.entries) + 2  # long names keep the columns
+    print(lessons.title)
+    for e in lessons.entries:
+        print(f"{e.name:<{width}}{e.problem or e.title}")
+        if not e.problem and (e.teaches or e.summary):
+            print(f"{'':<{width}}{e.teaches or e.summary}")
     return 0
 
 
@@ -294,7 +337,14 @@ def _report(args) -> int:
 def _progress(args) -> int:
     from .lesson import workshop
 
-    print("\n".join(workshop.progress_lines(_store())))
+    lessons = _course(args)
+    if lessons is None:
+        print("\n".join(workshop.progress_lines(_store())))
+        return 0
+    from .lesson.store import exercise_key
+
+    only = {exercise_key(e.name, e.path) for e in lessons.entries if not e.problem}
+    print("\n".join(workshop.progress_lines(_store(), only)))
     return 0
 
 

@@ -111,7 +111,7 @@ def resolve(spec: str) -> Path:
         return path
     looks_like_path = spec.endswith(".toml") or "/" in spec or "\\" in spec
     candidate = bundled_dir() / f"{spec}.toml"
-    if not looks_like_path and candidate.is_file():
+    if not looks_like_path and candidate.is_file() and spec in bundled():  # not the bundled course.toml
         return candidate
     if path.is_dir():
         raise ExerciseError(spec, "", "is a directory, not an exercise file")

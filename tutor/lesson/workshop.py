@@ -303,10 +303,13 @@ def gradebook_text(rows: list[dict], fmt: str = "csv") -> str:
     return _table(gradebook(rows), GRADEBOOK_FIELDS, fmt)
 
 
-def progress_lines(store: Store) -> list[str]:
+def progress_lines(store: Store, only: set[str] | None = None) -> list[str]:
+    """`only`: the exercise keys to report (a course's), or None for all."""
     lines = []
     quiz = [r for r in store.rows() if r["mode"] == "quiz" and r["kind"] == "answer" and r["verdict"] != "invalid"]
     for key, source, variant_name in store.lessons():
+        if only is not None and key not in only:
+            continue
         who = f"variant {variant_name!r}" if variant_name else "own numbers"
         try:
             lesson = open_lesson(source, variant_name, store).lesson

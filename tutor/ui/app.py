@@ -13,6 +13,7 @@ from textual.reactive import reactive
 from .home import HomeScreen
 
 if TYPE_CHECKING:
+    from ..lesson.catalog import Course
     from ..lesson.exercise import Exercise
     from ..lesson.session import Lesson
     from ..lesson.worked import Worked
@@ -28,8 +29,9 @@ class BPTutorApp(App):
     saving_problem = reactive("")  # why answers are not being saved right now ('' while they are)
 
     def __init__(self, exercise: "Exercise | Worked | None" = None, train: bool = False, variant: str = "",
-                 quiz: "tuple[int, list[str] | None] | None" = None):
+                 quiz: "tuple[int, list[str] | None] | None" = None, course: "Course | None" = None):
         super().__init__()
+        self.course = course      # the lessons the home screen lists (None: the bundled ones)
         self.exercise = exercise  # the lesson's numbers as they are (a variant already drawn)
         self.quiz_request = quiz  # `bptutor quiz`: (questions, exercises or None for all)
         self.variant = variant
@@ -38,7 +40,7 @@ class BPTutorApp(App):
         self.lessons: dict[tuple[str, str], "Lesson"] = {}
 
     def get_default_screen(self) -> HomeScreen:
-        return HomeScreen()  # the bottom of the stack: Escape always comes back here
+        return HomeScreen(self.course)  # the bottom of the stack: Escape always comes back here
 
     def on_mount(self) -> None:
         from ..lesson.store import Store

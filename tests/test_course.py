@@ -1,0 +1,132 @@
+"""A course of a teacher's own: a folder of exercises in the order its course.toml gives,
+on the home screen with where the learner stands in each, and in list, quiz and progress."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList
+
+from tutor import __main__ as cli
+from tutor.lesson.catalog import CourseError, bundled, course
+from tutor.lesson.exercise import load
+from tutor.lesson.session import Lesson
+from tutor.lesson.store import Store
+from tutor.ui.app import BPTutorApp
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
+LONG = "a-rather-long-name-for-an-exercise"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    shutil.copy(EXAMPLES / "smallest.toml", tmp_path / f"{LONG}.toml")
+    shutil.copy(EXAMPLES / "softmax-online.toml", tmp_path / "three.toml")
+    (tmp_path / "course.toml").write_text(f'title = "Week 3"\nexercises = ["three", "{LONG}", "mazur"]\n')
+    return tmp_path
+
+
+def bptutor(*args):
+    return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True)
+
+
+def test_the_course_file_gives_the_order(folder):
+    c = course(folder)
+    assert c.title == "Week 3" and [e.name for e in c.entries] == ["three", LONG, "mazur"]
+    assert c.entries[0].teaches.startswith("Softmax with cross-entropy") and c.entries[2].spec == "mazur"
+
+
+def test_without_a_course_file_every_exercise_by_name(folder):
+    (folder / "course.toml").unlink()
+    assert [e.name for e in course(folder).entries] == [LONG, "three"]
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('exercises = ["nosuch"]', "exercises[0]: 'nosuch' is neither a file in"),
+    ('exercises = "three"', "exercises: must be a list of file names"),
+    ('order = ["three"]', "order: unknown key"),
+])
+def test_a_wrong_course_file_is_one_line(folder, text, problem):
+    (folder / "course.toml").write_text(text)
+    with pytest.raises(CourseError, match=re.escape(problem)):
+        course(folder)
+    r = bptutor("list", "--course", str(folder))
+    assert r.returncode == 2 and problem.split(":")[0] in r.stderr and "Traceback" not in r.stderr
+
+
+def test_list_keeps_its_columns_on_long_names(folder):
+    out = bptutor("--course", str(folder), "list").stdout.splitlines()
+    assert out[0] == "Week 3"
+    titles = [line for line in out[1:] if not line.startswith(" ")]
+    column = len(LONG) + 2
+    assert [t[:column].strip() for t in titles] == ["three", LONG, "mazur"]
+    assert all(line[column - 1] == " " and line[column] != " " for line in out[1:])
+
+
+def test_the_bundled_lessons_are_in_teaching_order():
+    names = bundled()
+    assert names[:2] == ["mazur", "mazur-biases"] and names.index("momentum") < names.index("xor")
+    assert names.index("two-samples-batch") < names.index("tanh") < names.index("deep-tanh")
+    assert sorted(names) == sorted(p.stem for p in load("mazur").path.parent.glob("*.toml") if p.stem != "course")
+
+
+def test_quiz_and_lessons_by_name_in_a_course(folder, monkeypatch):
+    import tutor.ui.app
+
+    seen = []
+
+    class App:
+        return_code = 0
+
+        def __init__(self, exercise=None, variant="", quiz=None, course=None, **kw):
+            seen.append((exercise, quiz, course))
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(tutor.ui.app, "BPTutorApp", App)
+    assert cli.main(["--course", str(folder), "quiz", "-n", "3"]) == 0
+    assert seen[-1][1] == (3, [str(folder / "three.toml"), str(folder / f"{LONG}.toml"), "mazur"])
+    assert cli.main(["three", "--course", str(folder)]) == 0
+    assert seen[-1][0].ex.title == "Three classes, online" and seen[-1][2].title == "Week 3"
+
+
+async def _lessons(app, pilot):
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    options = app.screen.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_the_home_screen_shows_a_course_in_its_order(folder):
+    app = BPTutorApp(course=course(folder))
+    async with app.run_test(size=(100, 32)) as pilot:
+        lessons = await _lessons(app, pilot)
+    assert [p.split("\n")[0] for p in lessons] == [
+        "Three classes, online  (three)  not started", f"One hidden layer  ({LONG})  not started",
+        "A Step by Step Backpropagation Example  (mazur)  not started"]
+    assert "Teaches: Softmax with cross-entropy" in lessons[0]
+
+
+async def test_the_home_screen_says_where_the_learner_stands():
+    store = Store()
+    started = Lesson(load("mazur-biases"), store=store)
+    for _ in range(3):
+        started.submit(f"{started.current.step.value:.9g}")
+    done = Lesson(load("relu"), store=store)
+    done.submit("0.1")  # a wrong first try
+    while not done.finished:
+        done.submit(f"{done.current.step.value:.9g}")
+    store.close()
+    app = BPTutorApp()
+    async with app.run_test(size=(100, 32)) as pilot:
+        app.action_home()  # bptutor reopens the unfinished lesson; the home screen is under it
+        lessons = {p.split("  (")[1].split(")")[0]: p.split("\n")[0] for p in await _lessons(app, pilot)}
+    n = len(started.records)
+    assert lessons["mazur-biases"].endswith(f"step 4 of {n}")
+    assert lessons["relu"].endswith(f"done: {len(done.records) - 1} of {len(done.records)} right at the first try")
+    assert lessons["mazur"].endswith("not started")
