@@ -130,3 +130,10 @@ async def test_the_home_screen_says_where_the_learner_stands():
     assert lessons["mazur-biases"].endswith(f"step 4 of {n}")
     assert lessons["relu"].endswith(f"done: {len(done.records) - 1} of {len(done.records)} right at the first try")
     assert lessons["mazur"].endswith("not started")
+
+
+def test_a_room_takes_a_course_in_its_order(folder):
+    from tutor.room.run import exercise_specs
+
+    assert exercise_specs([str(folder)]) == [str((folder / "three.toml").resolve()),
+                                             str((folder / f"{LONG}.toml").resolve()), "mazur"]

@@ -112,6 +112,34 @@ def parser() -> Parser:
     c.add_argument("code", metavar="CODE", help="the code shown at the end of a lesson, e.g. 31/32-K7QX2M4A")
     c.add_argument("--variant", required=True, metavar="NAME", help="the learner's variant (\"\" for the "
                    "exercise's own numbers)")
+    c.add_argument("--exercise", action="append", metavar="FILE", help="the exercise the code is for: a bundled "
+                   "name or your own file (repeat for more; default: every bundled exercise)")
+
+    c = command("room", _room, "a workshop room: learners do the lessons in a browser, you watch the room",
+                "Serve lessons to learners' browsers from this computer and show the room live. See the "
+                "README's 'Workshop room' before using --host.")
+    c.add_argument("exercises", nargs="+", metavar="EXERCISE", help="bundled names, files or a course folder "
+                   "(its lessons in the order of its course.toml)")
+    c.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
+    c.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer "
+                   "only; 0.0.0.0: your network)")
+    c.add_argument("--name", metavar="ROOM", help="the room's name (default: today's date); reopening a room by "
+                   "its name keeps its code and every learner's work")
+    c.add_argument("--code", help="the room code (default: the room's earlier code, or a new random one)")
+    c.add_argument("--variants", action="store_true", help="a variant per learner, drawn from the name "
+                   "(default: the same numbers for everyone)")
+    c.add_argument("--hints", type=int, choices=(0, 1, 2), default=2, help="hints a step allows (default 2)")
+    c.add_argument("--no-reveal", action="store_true", help="never show a learner the answer")
+    c.add_argument("--max-learners", type=_learners, default=40, metavar="N", help="at most N learners, 1 to 500 "
+                   "(default 40)")
+    c.add_argument("--no-dashboard", action="store_true", help="serve without the dashboard (until Ctrl+C)")
+
+    c = command("gradebook", _gradebook, "one gradebook from learners' exported reports, or a room's gradebook "
+                "(or its answer log) as CSV")
+    c.add_argument("reports", nargs="*", metavar="FILE", help="reports exported with bptutor report (CSV or "
+                   "JSON), one or more per learner")
+    c.add_argument("--room", metavar="ROOM", help="which room (default: the last one opened)")
+    c.add_argument("--answers", action="store_true", help="every answer and hint instead of the gradebook")
     return p
 
 
@@ -133,6 +161,20 @@ def _iterations(text: str) -> int:
     n = _int(text)
     if not 1 <= n <= MAX_ITERATIONS:
         raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_ITERATIONS:,}, not {n:,}")
+    return n
+
+
+def _port(text: str) -> int:
+    n = _int(text)
+    if not 0 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 65535, not {n}")
+    return n
+
+
+def _learners(text: str) -> int:
+    n = _int(text)
+    if not 1 <= n <= 500:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 500, not {n}")
     return n
 
 
@@ -265,7 +307,8 @@ def _list(args) -> int:
 
     lessons = _course(args) or course()
     width = max(len(e.name) for e in lessons.entries) + 2  # long names keep the columns
-    print(lessons.title)
+    if lessons.folder is not None:
+        print(lessons.title)
     for e in lessons.entries:
         print(f"{e.name:<{width}}{e.problem or e.title}")
         if not e.problem and (e.teaches or e.summary):
@@ -313,9 +356,43 @@ def _pages(args, answers: bool) -> int:
 def _verify(args) -> int:
     from .lesson import workshop
 
-    result = workshop.verify(args.code, args.variant)
+    result = workshop.verify(args.code, args.variant, args.exercise)
     print(result.message)
     return 0 if result.valid else 1
+
+
+def _room(args) -> int:
+    from .room import run
+    from .room.config import RoomError
+
+    try:
+        return run.open_room(args)
+    except RoomError as e:
+        print(f"bptutor: {e}", file=sys.stderr)
+        return 2
+
+
+def _gradebook(args) -> int:
+    """`bptutor gradebook FILE...`: one row per learner from reports learners exported;
+    without files, a room's gradebook."""
+    from .lesson import workshop
+
+    if not args.reports:
+        from .room import run
+        from .room.config import RoomError
+
+        try:
+            return run.gradebook(args)
+        except RoomError as e:
+            print(f"bptutor: {e}", file=sys.stderr)
+            return 2
+    try:
+        rows = [row for path in args.reports for row in workshop.read_report(path)]
+    except workshop.ReportError as e:
+        print(f"bptutor: {e}", file=sys.stderr)
+        return 2
+    print(workshop.gradebook_text(rows), end="")
+    return 0
 
 
 def _store():

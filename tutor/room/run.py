@@ -13,7 +13,8 @@ from .config import RoomConfig, RoomError, new_code, room_file, rooms_dir
 
 
 def exercise_specs(items: list[str]) -> list[str]:
-    """Bundled names and files as given; a folder gives its .toml files in name order.
+    """Bundled names and files as given; a folder gives its lessons as a course does (in the
+    order of its course.toml, else its .toml files by name).
     Each is kept as where to load it from: a bundled name, or the file's absolute path."""
     from ..lesson.catalog import bundled_dir
     from ..lesson.exercise import load
@@ -21,9 +22,15 @@ def exercise_specs(items: list[str]) -> list[str]:
     specs: list[str] = []
     for item in items:
         path = Path(item)
-        files = sorted(path.glob("*.toml")) if path.is_dir() else [item]
-        if path.is_dir() and not files:
-            raise RoomError(f"{item}: the folder has no .toml exercise files.")
+        if path.is_dir():  # a course: its lessons in the order of its course.toml (else by name)
+            from ..lesson.catalog import CourseError, course
+
+            try:
+                files = [e.path for e in course(path).entries]
+            except CourseError as e:
+                raise RoomError(str(e)) from None
+        else:
+            files = [item]
         for f in files:
             ex = load(str(f))  # a wrong file gets its one line here, before anything opens
             path = ex.path.resolve()
