@@ -373,11 +373,11 @@ def _room(args) -> int:
 
 
 def _gradebook(args) -> int:
-    """`bptutor gradebook FILE...`: one row per learner from reports learners exported;
-    without files, a room's gradebook."""
+    """`bptutor gradebook FILE...`: one row per learner from reports learners exported; with no
+    file, a room's gradebook, or (no room opened here) this computer's store's."""
     from .lesson import workshop
 
-    if not args.reports:
+    if not args.reports and (args.room or _rooms_opened()):
         from .room import run
         from .room.config import RoomError
 
@@ -387,12 +387,20 @@ def _gradebook(args) -> int:
             print(f"bptutor: {e}", file=sys.stderr)
             return 2
     try:
-        rows = [row for path in args.reports for row in workshop.read_report(path)]
+        rows = ([row for path in args.reports for row in workshop.read_report(path)] if args.reports
+                else workshop.report_rows(_store()))
     except workshop.ReportError as e:
         print(f"bptutor: {e}", file=sys.stderr)
         return 2
     print(workshop.gradebook_text(rows), end="")
     return 0
+
+
+def _rooms_opened() -> bool:
+    from .lesson.store import default_home
+    from .room.config import rooms_dir
+
+    return any(rooms_dir(default_home()).glob("*/room.json"))
 
 
 def _store():
