@@ -11,8 +11,9 @@ each and typing at ~8 keys a second, one wrong answer among them. Measured:
 
 - time to join: from the join form to the first step drawn on the page;
 - Enter to verdict: from the Enter key to the verdict drawn on the page (p50, p95, max);
-- memory per learner: proportional set size (PSS: shared pages split among processes) and
-  resident size of the learners' processes at the busiest moment;
+- memory per learner: proportional set size (PSS: shared pages split among processes, so the
+  zygote's pages shared by its children count once) and resident size of the learners'
+  processes at the busiest moment;
 - CPU: the room's process and its learners' processes, in cores busy over the run.
 """
 
@@ -80,22 +81,13 @@ def memory_kb(pid: int) -> tuple[int, int]:
     return pss, rss
 
 
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process and of its children it has waited for."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def live_cpu_seconds(pid: int) -> float:
-    total = cpu_seconds(pid)
-    for child in descendants(pid):
-        try:
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except OSError:
-            pass
-    return total
+def own_cpu_seconds(pid: int) -> float:
+    """utime + stime of one process."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def learner(base: str, k: int, rng: random.Random, out: dict) -> None:
@@ -145,16 +137,29 @@ async def learner(base: str, k: int, rng: random.Random, out: dict) -> None:
 
 
 async def sample_memory(pid: int, out: dict, stop: asyncio.Event) -> None:
-    """The learners' memory at the busiest moment (most processes alive)."""
+    """The learners' memory at the busiest moment (most processes alive), and every
+    descendant's CPU time as last seen (forked learners are reaped by the zygote, which
+    ignores SIGCHLD, so their time is never added to a parent's)."""
     while not stop.is_set():
-        kids = [p for p in descendants(pid) if "tutor.room.learner" in _cmdline(p)]
+        for p in descendants(pid):
+            out["cpu_seen"][p] = max(out["cpu_seen"].get(p, 0.0), own_cpu_seconds(p))
+        # learners: forked by the zygote (they keep its command line) or started afresh
+        kids = [p for p in descendants(pid) if "tutor.room.learner" in _cmdline(p)
+                or ("tutor.room.zygote" in _cmdline(p) and "tutor.room.zygote" in _cmdline(_parent(p)))]
         if len(kids) >= out["procs"]:
             mem = [memory_kb(p) for p in kids]
             out["procs"], out["pss"], out["rss"] = len(kids), sum(m[0] for m in mem), sum(m[1] for m in mem)
         try:
-            await asyncio.wait_for(stop.wait(), 1.0)
+            await asyncio.wait_for(stop.wait(), 0.5)
         except asyncio.TimeoutError:
             pass
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _cmdline(pid: int) -> str:
@@ -176,9 +181,11 @@ async def run(n: int) -> dict:
         if not re.search(r"is open", line):
             raise RuntimeError(f"the room did not open: {line}{server.stdout.read()}")
         base = f"http://127.0.0.1:{port}"
-        out = {"join": [], "verdict": [], "failed": [], "refused": 0, "done": 0, "procs": 0, "pss": 0, "rss": 0}
+        out = {"join": [], "verdict": [], "failed": [], "refused": 0, "done": 0, "procs": 0, "pss": 0, "rss": 0,
+               "cpu_seen": {}}
         rng = random.Random(n)
-        cpu0, wall0 = live_cpu_seconds(server.pid), time.monotonic()
+        zygote = {p: own_cpu_seconds(p) for p in descendants(server.pid)}  # before: its start-up is not the run's
+        cpu0, wall0 = own_cpu_seconds(server.pid) + sum(zygote.values()), time.monotonic()
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_memory(server.pid, out, stop))
         try:
@@ -191,7 +198,8 @@ async def run(n: int) -> dict:
             if not descendants(server.pid):
                 break
             await asyncio.sleep(0.1)
-        out["cpu"] = (live_cpu_seconds(server.pid) - cpu0) / (time.monotonic() - wall0)
+        spent = own_cpu_seconds(server.pid) + sum({**zygote, **out["cpu_seen"]}.values()) - cpu0
+        out["cpu"] = spent / (time.monotonic() - wall0)
         out["wall"] = time.monotonic() - wall0
         return out
     finally:

@@ -61,7 +61,7 @@ class Dashboard(App):
     #room-head { height: auto; padding: 0 1; background: $boost; }
     #legend { height: 1; padding: 0 1; color: $text-muted; }
     #learners { height: 1fr; }
-    #mistakes { height: auto; max-height: 9; padding: 0 1; border-top: solid $primary-darken-2; }
+    #mistakes { height: auto; max-height: 12; padding: 0 1; border-top: solid $primary-darken-2; }
     """
     TITLE = "bptutor room"
     ENABLE_COMMAND_PALETTE = False
@@ -152,7 +152,7 @@ class Dashboard(App):
             lines.append("  none yet")
         for m in mistakes[:6]:
             lines.append(f"\n  {m}")
-        if steps:
+        if steps and self.size.height >= 40:  # the steps by number, when there is room for them
             lines.append("\nSteps: " + "  ".join(f"{i + 1} {s}" for i, s in enumerate(steps)), style="dim")
         self.query_one("#mistakes", Static).update(lines)
 
