@@ -216,7 +216,7 @@ class Connection:
 
 class RoomServer:
     def __init__(self, config: RoomConfig, room_file: Path, host: str = "127.0.0.1", port: int = 8000,
-                 lesson_titles: list[str] | None = None, zygote: bool = True):
+                 lesson_titles: list[str] | None = None, zygote: bool | None = None):
         self.config, self.room_file = config, Path(room_file)
         self.host, self.port = host, port
         self.gate = Gate(config.code, config.max_learners)
@@ -224,6 +224,8 @@ class RoomServer:
         self.connections: dict[str, Connection] = {}   # learner -> their live connection
         self.closed_for = {"garbage": 0, "flood": 0, "refused": 0}
         self.downloads = DownloadManager()
+        if zygote is None:  # fork is safe with what a learner's process loads on Linux; elsewhere, exec
+            zygote = sys.platform.startswith("linux")
         self.zygote: Zygote | None = Zygote(self.room_file) if zygote else None
         self._log_fd = -1
         self._runner: web.AppRunner | None = None
