@@ -107,7 +107,7 @@ async def learner(base: str, k: int, rng: random.Random, out: dict) -> None:
         lesson = Lesson(load("mazur"))  # the right answers, from the engine
         for n in range(STEPS):
             answers = ["0.5", None] if n == WRONG_AT else [None]
-            typed = ""
+            typed, typed_wrong = "", False
             for text in answers:
                 text = text or f"{lesson.current.step.value:.6g}"
                 await asyncio.sleep(rng.uniform(*THINK))
@@ -123,8 +123,11 @@ async def learner(base: str, k: int, rng: random.Random, out: dict) -> None:
                 await c.keys(ENTER)
                 if text == "0.5":
                     await c.wait_for("Not yet", since=mark)
+                elif typed_wrong:  # after "✗ Not yet." the first "✓ Right." is this answer's
+                    await c.wait_for("Right.", since=mark)
                 else:
                     await c.wait_for(f"step {n + 2} of 32", since=mark)
+                typed_wrong = text == "0.5"
                 out["verdict"].append(time.monotonic() - t)
             lesson.submit(f"{lesson.current.step.value:.9g}")
         out["done"] += 1
@@ -185,7 +188,7 @@ async def run(n: int) -> dict:
                "cpu_seen": {}}
         rng = random.Random(n)
         zygote = {p: own_cpu_seconds(p) for p in descendants(server.pid)}  # before: its start-up is not the run's
-        cpu0, wall0 = own_cpu_seconds(server.pid) + sum(zygote.values()), time.monotonic()
+        server0, wall0 = own_cpu_seconds(server.pid), time.monotonic()
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_memory(server.pid, out, stop))
         try:
@@ -198,8 +201,10 @@ async def run(n: int) -> dict:
             if not descendants(server.pid):
                 break
             await asyncio.sleep(0.1)
-        spent = own_cpu_seconds(server.pid) + sum({**zygote, **out["cpu_seen"]}.values()) - cpu0
-        out["cpu"] = spent / (time.monotonic() - wall0)
+        wall = time.monotonic() - wall0
+        server_cpu = own_cpu_seconds(server.pid) - server0
+        spent = server_cpu + sum({**zygote, **out["cpu_seen"]}.values()) - sum(zygote.values())
+        out["cpu"], out["cpu_server"] = spent / wall, server_cpu / wall
         out["wall"] = time.monotonic() - wall0
         return out
     finally:
@@ -223,12 +228,13 @@ def report(n: int, r: dict) -> str:
     per = r["procs"] or 1
     return (f"| {n} | {r['done']}/{n} | {statistics.median(j):.1f} s / {max(j):.1f} s | "
             f"{pct(v, .5):.0f} ms | {pct(v, .95):.0f} ms | {max(v):.0f} ms | "
-            f"{r['pss'] / per / 1024:.0f} MB ({r['rss'] / per / 1024:.0f} MB) | {r['cpu']:.2f} |")
+            f"{r['pss'] / per / 1024:.0f} MB ({r['rss'] / per / 1024:.0f} MB) | {r['cpu']:.2f} "
+            f"(server {r['cpu_server']:.2f}) |")
 
 
 def main() -> None:
     ns = [int(a) for a in sys.argv[1:]] or [10, 30, 60]
-    print(f"{os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.1f}; "
+    print(f"{os.cpu_count()} cores; load average (other work on the machine too) before: {os.getloadavg()[0]:.1f}; "
           f"{STEPS} answers per learner (one wrong first), {THINK[0]:.0f}-{THINK[1]:.0f} s to think, "
           f"a learner arriving every {ARRIVAL} s")
     print("| learners | finished | join (median / max) | Enter to verdict p50 | p95 | max | memory per learner, "
@@ -237,7 +243,7 @@ def main() -> None:
     under = []
     for n in ns:
         r = asyncio.run(run(n))
-        print(report(n, r), flush=True)
+        print(report(n, r), f" load average after: {os.getloadavg()[0]:.1f}", flush=True)
         for f in r["failed"][:5]:
             print(f"    failed: {f}")
         p95 = pct([x * 1000 for x in r["verdict"]], .95)
