@@ -41,7 +41,7 @@ STEPS = 6                 # answered per learner
 WRONG_AT = 2              # the third answer is wrong first
 THINK = (2.0, 5.0)        # seconds before typing an answer
 KEY_GAP = 0.12            # seconds between two keys
-ARRIVAL = 0.4             # seconds between two learners arriving
+ARRIVAL = 1.0             # seconds between two learners arriving (30 in half a minute)
 RUN_LIMIT = 300           # seconds: a run that takes longer is stopped and reported as such
 GOAL_MS = 300
 LIMIT_MS = 500
@@ -101,6 +101,7 @@ async def learner(base: str, k: int, rng: random.Random, out: dict) -> None:
         await c.connect(100, 32)
         await c.wait_for("step 1 of 32", timeout=120)
         out["join"].append(time.monotonic() - t0)
+        out["joined_at"].append(time.monotonic())
         from tutor.lesson.exercise import load
         from tutor.lesson.session import Lesson
 
@@ -129,6 +130,7 @@ async def learner(base: str, k: int, rng: random.Random, out: dict) -> None:
                     await c.wait_for(f"step {n + 2} of 32", since=mark)
                 typed_wrong = text == "0.5"
                 out["verdict"].append(time.monotonic() - t)
+                out["verdict_at"].append(t)
             lesson.submit(f"{lesson.current.step.value:.9g}")
         out["done"] += 1
     except (TimeoutError, ConnectionError, OSError) as e:
@@ -185,7 +187,7 @@ async def run(n: int) -> dict:
             raise RuntimeError(f"the room did not open: {line}{server.stdout.read()}")
         base = f"http://127.0.0.1:{port}"
         out = {"join": [], "verdict": [], "failed": [], "refused": 0, "done": 0, "procs": 0, "pss": 0, "rss": 0,
-               "cpu_seen": {}}
+               "cpu_seen": {}, "joined_at": [], "verdict_at": []}
         rng = random.Random(n)
         zygote = {p: own_cpu_seconds(p) for p in descendants(server.pid)}  # before: its start-up is not the run's
         server0, wall0 = own_cpu_seconds(server.pid), time.monotonic()
@@ -222,12 +224,20 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
+def steady(r: dict) -> list[float]:
+    """Verdicts asked for once every learner had joined (no process starting meanwhile)."""
+    last = max(r["joined_at"], default=0.0)
+    return [v * 1000 for v, at in zip(r["verdict"], r["verdict_at"]) if at > last]
+
+
 def report(n: int, r: dict) -> str:
     v = [x * 1000 for x in r["verdict"]]
     j = r["join"]
     per = r["procs"] or 1
+    s = steady(r)
     return (f"| {n} | {r['done']}/{n} | {statistics.median(j):.1f} s / {max(j):.1f} s | "
             f"{pct(v, .5):.0f} ms | {pct(v, .95):.0f} ms | {max(v):.0f} ms | "
+            f"{pct(s, .5):.0f} / {pct(s, .95):.0f} ms ({len(s)}) | "
             f"{r['pss'] / per / 1024:.0f} MB ({r['rss'] / per / 1024:.0f} MB) | {r['cpu']:.2f} "
             f"(server {r['cpu_server']:.2f}) |")
 
@@ -237,9 +247,9 @@ def main() -> None:
     print(f"{os.cpu_count()} cores; load average (other work on the machine too) before: {os.getloadavg()[0]:.1f}; "
           f"{STEPS} answers per learner (one wrong first), {THINK[0]:.0f}-{THINK[1]:.0f} s to think, "
           f"a learner arriving every {ARRIVAL} s")
-    print("| learners | finished | join (median / max) | Enter to verdict p50 | p95 | max | memory per learner, "
-          "PSS (RSS) | CPU, cores busy |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| learners | finished | join (median / max) | Enter to verdict p50 | p95 | max | once all have joined: "
+          "p50 / p95 (verdicts) | memory per learner, PSS (RSS) | CPU, cores busy |")
+    print("|---|---|---|---|---|---|---|---|---|")
     under = []
     for n in ns:
         r = asyncio.run(run(n))

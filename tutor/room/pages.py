@@ -3,6 +3,7 @@ terminal page, which is textual-serve's own template."""
 
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 
@@ -54,11 +55,16 @@ def join_page(lessons: list[str], problem: str = "", name: str = "") -> str:
                        name=html.escape(name, quote=True))
 
 
-def terminal_page(websocket_url: str, title: str, font_size: int = 16) -> str:
-    """textual-serve's page (xterm.js and its protocol), pointed at the room's websocket."""
+@functools.cache
+def _template():
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(SERVE_DIR / "templates"), autoescape=True)
-    return env.get_template("app_index.html").render(
+    return env.get_template("app_index.html")
+
+
+def terminal_page(websocket_url: str, title: str, font_size: int = 16) -> str:
+    """textual-serve's page (xterm.js and its protocol), pointed at the room's websocket."""
+    return _template().render(
         font_size=font_size, app_websocket_url=websocket_url,
         config={"static": {"url": "/static/"}}, application={"name": title}, ping_url="")

@@ -27,7 +27,13 @@ import sys
 def preload(room_file: str) -> None:
     """Everything a learner's process imports, and the room's lessons built once."""
     import textual.drivers.web_driver  # noqa: F401
+    import textual.layouts.factory  # noqa: F401
+    import textual.layouts.horizontal  # noqa: F401
+    import textual.layouts.stream  # noqa: F401
     import textual.widgets  # noqa: F401
+    from rich.cells import cell_len
+
+    cell_len("✓ δ ∂ η σ ▸ é")  # loads rich's table of character widths
 
     from ..lesson.opening import worked_for
     from ..ui import dialogs, lesson_screen, network_view, summary  # noqa: F401
@@ -94,8 +100,7 @@ def _child(fds: list[int], env: dict[str, str]) -> None:
             if fd > 2:
                 os.close(fd)
         os.environ.update({str(k): str(v) for k, v in env.items()})
-        gc.unfreeze()
-        from .learner import main
+        from .learner import main  # (no gc.unfreeze: the frozen pages stay shared)
 
         code = main()
     except BaseException:  # noqa: BLE001 - whatever happens, the zygote's loop must not run on here
