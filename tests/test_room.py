@@ -268,6 +268,32 @@ async def test_a_learner_answers_reloads_and_comes_back_to_the_same_step(room_se
     ]
 
 
+async def test_closing_the_room_ends_every_learners_process_and_keeps_their_answers(tmp_path):
+    from tutor.room.board import read_events
+
+    room, path = make_room(tmp_path / "home")
+    server = RoomServer(room, path, port=0)
+    server.start()
+    c = PageClient(f"http://127.0.0.1:{server.port}")
+    try:
+        assert await c.join("Ann Lee", CODE) == 200
+        await c.connect()
+        await c.wait_for("step 1 of 32", timeout=60)
+        process = server.connections["Ann Lee"].process._process
+        mark = c.mark()
+        await c.keys("0.3775" + ENTER)
+        await c.wait_for("✓ Right.", since=mark)
+        await asyncio.get_running_loop().run_in_executor(None, server.stop)  # Ctrl+C on the dashboard
+        code, _ = await c.wait_closed()
+        assert code == aiohttp.WSCloseCode.GOING_AWAY
+        assert process.returncode is not None or not process._alive()
+        assert not (path.parent / "zygote.sock").exists()
+    finally:
+        await c.close()
+        server.stop()
+    assert [(e.learner, e.step, e.verdict) for e in read_events(room)] == [("Ann Lee", "net_h1", "right")]
+
+
 # --- the learner's app: the room's rules ----------------------------------------------------------
 async def test_the_learner_app_keeps_to_the_room(tmp_path):
     from textual.widgets import Input, Static

@@ -399,9 +399,12 @@ class RoomServer:
 
     def stop(self) -> None:
         """End every learner's process and the server; returns when they have ended."""
-        if self._loop is None or self._thread is None:
+        if self._loop is None or self._thread is None or not self._thread.is_alive():
+            return  # never started, or stopped already
+        try:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        except RuntimeError:  # closed meanwhile
             return
-        self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=STOP_WAIT * 3)
 
 
