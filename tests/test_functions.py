@@ -181,3 +181,20 @@ def test_a_new_activation_is_worked_with_its_own_formulas(softplus):
         if step.kind != "error_after":
             assert parse(step.expression, known).value == pytest.approx(step.value, rel=1e-9, abs=1e-12), step.id
         known[step.name] = step.value
+
+
+def test_the_mistake_of_a_derivative_on_net_takes_the_registrys_rule_and_formula():
+    """The mistake catalogue works "derivative on net" from the activation's own derivative
+    (tanh here: 1 - net^2 typed for 1 - out^2), and quotes its formula."""
+    from tutor.lesson.exercise import load
+    from tutor.lesson.session import Lesson
+
+    from .test_lesson import go_to
+
+    lesson = Lesson(load("deep-tanh"))
+    step_id = "dout_h2_1_s1/dnet_h2_1_s1"
+    go_to(lesson, step_id)
+    net = lesson.records[[r.step.id for r in lesson.records].index("net_h2_1_s1")].step.value
+    verdict = lesson.submit(repr(1 - net * net))
+    assert verdict.mistake.name == "derivative taken on net instead of out"
+    assert "1-out_h2_1_s1^2" in verdict.message

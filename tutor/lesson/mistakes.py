@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from ..engine import activations
 from ..engine.naming import weight_names
 from ..engine.steps import Solution, Step
 from ..engine.training import Trainer
@@ -65,7 +66,7 @@ class Context:
 
 
 def _sig(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+    return float(activations.SIGMOID.forward(x))
 
 
 def _split(step_id: str) -> tuple[str, str]:
@@ -115,11 +116,10 @@ def _square_not_halved(s, get, ctx):
 
 def _derivative_on_net(s, get, ctx):
     out, net = _split(s.id)
-    act = ctx.activation_of(out)
-    if act == "sigmoid":
-        yield get(net) * (1 - get(net)), {"out": out, "net": net, "formula": f"{out}*(1-{out})"}
-    elif act == "tanh":
-        yield 1 - get(net) ** 2, {"out": out, "net": net, "formula": f"1-{out}^2"}
+    f = activations.get(ctx.activation_of(out))
+    if f.derivative_of == "out":  # a derivative written in out, worked with net in its place
+        yield float(f.derivative(None, get(net))), {"out": out, "net": net,
+                                                    "formula": f.derivative_formula.format(out=out)}
 
 
 def _other_input(s, get, ctx):
