@@ -137,3 +137,14 @@ def test_a_room_takes_a_course_in_its_order(folder):
 
     assert exercise_specs([str(folder)]) == [str((folder / "three.toml").resolve()),
                                              str((folder / f"{LONG}.toml").resolve()), "mazur"]
+
+
+def test_room_takes_the_course_option(folder, monkeypatch):
+    from tutor.room import run
+
+    seen = []
+    monkeypatch.setattr(run, "open_room", lambda args: seen.append(run.exercise_specs(args.exercises)) or 0)
+    assert cli.main(["room", "--course", str(folder)]) == 0
+    assert cli.main(["--course", str(folder), "room"]) == 0
+    assert seen[0] == seen[1] == run.exercise_specs([str(folder)])
+    assert cli.main(["room"]) == 0 and seen[2] == bundled()

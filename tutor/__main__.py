@@ -118,8 +118,9 @@ def parser() -> Parser:
     c = command("room", _room, "a workshop room: learners do the lessons in a browser, you watch the room",
                 "Serve lessons to learners' browsers from this computer and show the room live. See the "
                 "README's 'Workshop room' before using --host.")
-    c.add_argument("exercises", nargs="+", metavar="EXERCISE", help="bundled names, files or a course folder "
-                   "(its lessons in the order of its course.toml)")
+    c.add_argument("exercises", nargs="*", metavar="EXERCISE", help="bundled names, files or a course folder "
+                   "(its lessons in the order of its course.toml); default: the --course, else every bundled lesson")
+    course_option(c)
     c.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     c.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer "
                    "only; 0.0.0.0: your network)")
@@ -362,9 +363,13 @@ def _verify(args) -> int:
 
 
 def _room(args) -> int:
+    from .lesson.catalog import bundled
     from .room import run
     from .room.config import RoomError
 
+    if not args.exercises:  # the course's lessons, or the bundled ones
+        folder = getattr(args, "course", None)
+        args.exercises = [folder] if folder else bundled()
     try:
         return run.open_room(args)
     except RoomError as e:
