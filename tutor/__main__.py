@@ -30,7 +30,7 @@ class Parser(argparse.ArgumentParser):
 def parser() -> Parser:
     p = Parser(
         prog="bptutor",
-        usage="bptutor [EXERCISE] [--variant NAME | --seed N]\n       bptutor COMMAND [options]",
+        usage="bptutor [--course DIR] [EXERCISE] [--variant NAME | --seed N]\n       bptutor COMMAND [options]",
         description="A terminal tutor for backpropagation, built on Matt Mazur's step-by-step example. "
                     "With no command, bptutor opens the lessons (or the one left unfinished); "
                     "bptutor EXERCISE opens that lesson.",
