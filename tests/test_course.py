@@ -148,3 +148,13 @@ def test_room_takes_the_course_option(folder, monkeypatch):
     assert cli.main(["--course", str(folder), "room"]) == 0
     assert seen[0] == seen[1] == run.exercise_specs([str(folder)])
     assert cli.main(["room"]) == 0 and seen[2] == bundled()
+
+
+def test_progress_with_a_course_shows_its_lessons_only(folder):
+    store = Store()
+    for name in ("mazur", "relu"):
+        Lesson(load(name), store=store).submit("0.1")
+    store.close()
+    out = bptutor("progress", "--course", str(folder)).stdout
+    assert "(mazur, own numbers)" in out and "relu" not in out
+    assert "(relu, own numbers)" in bptutor("progress").stdout
