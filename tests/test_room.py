@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,23 @@ async def test_no_process_before_the_code(room_server):
         with pytest.raises(aiohttp.WSServerHandshakeError):
             await s.ws_connect(f"{base}/ws")
     assert children() == before and server.connections == {}
+
+
+async def test_the_lesson_page_needs_nothing_from_the_internet(room_server):
+    server = room_server()
+    base = f"http://127.0.0.1:{server.port}"
+    c = PageClient(base)
+    try:
+        assert await c.join("Ann", CODE) == 200
+        async with c.session.get(f"{base}/") as r:
+            page = await r.text()
+        assert f'data-session-websocket-url="ws://127.0.0.1:{server.port}/ws"' in page
+        assert "https://" not in page and "googleapis" not in page
+        for asset in re.findall(r"(?:src|href)=\"(/static/[^\"]+)\"|url\('(/static/[^']+)'\)", page):
+            async with c.session.get(base + "".join(asset)) as r:
+                assert r.status == 200, asset
+    finally:
+        await c.close()
 
 
 async def test_the_cap_on_learners(room_server):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from pathlib import Path
 
 import textual_serve
@@ -63,8 +64,16 @@ def _template():
     return env.get_template("app_index.html")
 
 
+# textual-serve's page asks Google for its font; the room serves the copy textual-serve ships, so
+# the page works in a classroom without the internet and no learner's browser calls a third party
+OWN_FONT = ("<style>@font-face { font-family: 'Roboto Mono'; "
+            "src: url('/static/fonts/RobotoMono-VariableFont_wght.ttf') format('truetype'); }</style>")
+FONT_LINK = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.S)
+
+
 def terminal_page(websocket_url: str, title: str, font_size: int = 16) -> str:
     """textual-serve's page (xterm.js and its protocol), pointed at the room's websocket."""
-    return _template().render(
+    page = _template().render(
         font_size=font_size, app_websocket_url=websocket_url,
         config={"static": {"url": "/static/"}}, application={"name": title}, ping_url="")
+    return FONT_LINK.sub(OWN_FONT, page)
