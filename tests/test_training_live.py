@@ -11,7 +11,7 @@ from tutor.engine import kernel_loader
 from tutor.engine.network import Network
 from tutor.lesson.exercise import load
 from tutor.lesson.live import controls
-from tutor.lesson.live.history import MAX_POINTS, PATH_FLOATS
+from tutor.lesson.live.history import DRAWN_POINTS, MAX_POINTS, PATH_FLOATS
 from tutor.lesson.live.status import Status
 from tutor.lesson.live.surface import SHADES, surface_grid
 from tutor.lesson.training_session import TrainingSession
@@ -265,15 +265,17 @@ class TestBoundedMemory:
         assert changes == sorted(changes, reverse=True) and changes[0] > 0
 
     def test_curve_is_thinned_to_its_bound(self):
-        """The error curve keeps at most MAX_POINTS points, the first and the last among them."""
+        """The error curve keeps at most MAX_POINTS points and the screen is sent at most
+        DRAWN_POINTS of them, the first and the last among them."""
         ex = load("mazur")
         ex.iterations = 200_000
         s = TrainingSession(ex)
         s.play()
         for _ in range(400):
             s.advance(500)
-        pts = s.frame().curve
-        assert len(pts) <= MAX_POINTS and pts[0][0] == 0 and pts[-1][0] == 200_000
+        kept, drawn = s.run.curve.points, s.frame().curve
+        assert len(kept) <= MAX_POINTS and kept[0][0] == 0 and kept[-1][0] == 200_000
+        assert len(drawn) <= DRAWN_POINTS and drawn[0] == kept[0] and drawn[-1] == kept[-1]
 
 
 class TestSideBySide:

@@ -122,7 +122,7 @@ class TrainingSession:
             rows, count = parameter_rows(net.names, net.theta, r.start.theta)
             return Frame(
                 title=self.ex.title, iteration=r.iteration, target=self.target, error=r.curve.last[1],
-                curve=tuple(r.curve.points), output_names=tuple(neuron_names(net.sizes, net.n_layers)),
+                curve=r.curve.drawn(), output_names=tuple(neuron_names(net.sizes, net.n_layers)),
                 outputs=forward(net, self.ex.X, None).outs[-1], targets=self.ex.T.copy(),
                 parameters=rows, parameter_count=count, status=r.status, message=self.message,
                 rate=self.clock.rate, learning_rate=s.learning_rate, momentum=s.momentum,

@@ -28,7 +28,7 @@ class Frame:
     iteration: int
     target: int
     error: float
-    curve: tuple[tuple[int, float], ...]
+    curve: tuple[tuple[int, float], ...]   # the error curve as drawn: at most DRAWN_POINTS of it
     output_names: tuple[str, ...]
     outputs: np.ndarray            # (samples, outputs)
     targets: np.ndarray            # (samples, outputs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 MAX_POINTS = 2000
+DRAWN_POINTS = 400         # what the screen plots of the curve
 PATH_FLOATS = 4_000_000    # 32 MB of float64
 
 
@@ -26,6 +27,15 @@ class Curve:
     @property
     def last(self) -> tuple[int, float]:
         return self.points[-1]
+
+    def drawn(self, most: int = DRAWN_POINTS) -> tuple[tuple[int, float], ...]:
+        """At most `most` points, evenly taken, first and last kept: a plot is a few hundred
+        braille dots wide, and every point costs the screen's thread time to draw."""
+        pts = self.points
+        if len(pts) <= most:
+            return tuple(pts)
+        step = len(pts) / (most - 1)
+        return tuple(pts[int(k * step)] for k in range(most - 1)) + (pts[-1],)
 
 
 class Path:
