@@ -62,6 +62,9 @@ class CompareScreen(ModalScreen[None]):
             yield Static("Escape: back to training", classes="dialog-keys")
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._draw)   # once the plot itself is mounted
+
+    def _draw(self) -> None:
         self.query_one(ErrorPlot).show_curves(list(zip(self.result.labels, self.result.histories)),
                                               self.result.iterations, marked=True)
 
