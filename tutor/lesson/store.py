@@ -59,6 +59,7 @@ COLUMNS = ("room", "learner", "exercise", "source", "variant", "mode", "step", "
            "verdict", "mistake", "hints", "at")
 TEXT_KEPT = 400   # characters of an answer kept; more than answer.MAX_LENGTH, so a cut answer stays unreadable
 RETRY_EVERY = 3.0  # seconds between attempts to write what could not be written
+ANSWER_WAIT = 0.2  # seconds an answer's own write waits for a lock before it is left to the retries
 
 
 def default_home() -> Path:
@@ -160,12 +161,13 @@ def _unsaved(cause: str, n: int) -> str:
 
 class Store:
     def __init__(self, home: Path | str | None = None, *, room: str = "", learner: str = "",
-                 busy_timeout: float = 1.5, retry_every: float | None = RETRY_EVERY,
+                 busy_timeout: float = 5.0, retry_every: float | None = RETRY_EVERY,
                  on_status: Callable[[Status], None] | None = None):
         self.home = default_home() if home is None else Path(home)
         self.path = self.home / "progress.db"
         self.room, self.learner = room, learner
-        self.busy_timeout = busy_timeout
+        self.busy_timeout = busy_timeout   # seconds a write waits for another's lock (retries, opening)
+        self.answer_wait = min(ANSWER_WAIT, busy_timeout)   # ... an answer on the UI thread waits
         self.retry_every = retry_every
         self.on_status = on_status
         self.db: sqlite3.Connection | None = None   # what is read (and written, when `_writable`)
@@ -349,7 +351,7 @@ class Store:
             if not direct:
                 self._problem = self.message = _unsaved(self._cause, len(self._pending))
         if direct:
-            self._write_pending()
+            self._write_pending(self.answer_wait)
         else:
             self._tell()
 
@@ -360,8 +362,9 @@ class Store:
             self.db.close()
         self.db, self._writable = fresh, True
 
-    def _write_pending(self) -> bool:
-        """Write every pending event in one transaction; on failure keep them, say why, retry."""
+    def _write_pending(self, wait: float | None = None) -> bool:
+        """Write every pending event in one transaction, waiting at most `wait` seconds for a
+        lock (default: busy_timeout); on failure keep them, say why, retry."""
         with self._db_lock:
             with self._lock:
                 batch = list(self._pending)
@@ -371,6 +374,7 @@ class Store:
             try:
                 if not self._writable:
                     self._reconnect()
+                self.db.execute(f"PRAGMA busy_timeout = {int((wait or self.busy_timeout) * 1000)}")
                 self.db.execute("BEGIN IMMEDIATE")
                 try:
                     self.db.executemany(
@@ -403,8 +407,9 @@ class Store:
                 self._tell()
             return True
 
-    def flush(self) -> bool:
-        """Try now to write what could not be written. True when nothing is left unsaved."""
+    def flush(self, wait: float | None = None) -> bool:
+        """Try now to write what could not be written, waiting at most `wait` seconds for a
+        lock (default: busy_timeout). True when nothing is left unsaved."""
         with self._lock:
             idle = not self._pending and self._problem is not None and not self._final
         if idle:   # nothing waits: only see whether the store can be written again
@@ -419,7 +424,7 @@ class Store:
                     self.message = f"Saving again to {self.path}."
             self._tell()
             return True
-        return self._write_pending()
+        return self._write_pending(wait)
 
     def _start_retrying(self) -> None:
         if self.retry_every is None or (self._retrying is not None and self._retrying.is_alive()):
@@ -431,7 +436,7 @@ class Store:
                 with self._lock:
                     if self._final or self._problem is None:
                         return
-                self.flush()
+                self.flush(wait=min(1.0, self.busy_timeout))   # short: the UI may want to read meanwhile
 
         self._retrying = threading.Thread(target=retry, name="bptutor-store-retry", daemon=True)
         self._retrying.start()
