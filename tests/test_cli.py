@@ -133,14 +133,18 @@ class TestOneParser:
             for a in c._actions:
                 assert a.help, f"{name} {a.dest}"
 
-    def test_the_lesson_form_takes_variant_or_seed(self):
+    def test_the_lesson_form_takes_a_variant_and_seed_means_one_thing(self):
+        """--variant NAME gives a learner's numbers; --seed is a random start (solve, train)
+        and nothing else, so the lesson form does not take it."""
         p = cli.parser()
         args = p.parse_args(cli.route(p, ["mazur", "--variant", "Ann Lee"]))
         assert (args.func, args.exercise, args.variant) == (cli._open, "mazur", "Ann Lee")
         args = p.parse_args(cli.route(p, []))
         assert (args.func, args.exercise) == (cli._open, None)
-        args = p.parse_args(cli.route(p, ["--seed", "3", "xor"]))
-        assert (args.exercise, args.seed) == ("xor", 3)
+        args = p.parse_args(cli.route(p, ["xor", "--variant", "3"]))
+        assert (args.exercise, args.variant) == ("xor", "3")
+        with pytest.raises(SystemExit):
+            p.parse_args(cli.route(p, ["--seed", "3", "xor"]))
 
     def test_a_file_named_like_a_command_is_an_exercise(self, tmp_path, monkeypatch):
         monkeypatch.chdir(tmp_path)

@@ -30,7 +30,7 @@ class Parser(argparse.ArgumentParser):
 def parser() -> Parser:
     p = Parser(
         prog="bptutor",
-        usage="bptutor [--course DIR] [EXERCISE] [--variant NAME | --seed N]\n       bptutor COMMAND [options]",
+        usage="bptutor [--course DIR] [EXERCISE] [--variant NAME]\n       bptutor COMMAND [options]",
         description="A terminal tutor for backpropagation, built on Matt Mazur's step-by-step example. "
                     "With no command, bptutor opens the lessons (or the one left unfinished); "
                     "bptutor EXERCISE opens that lesson.",
@@ -150,10 +150,9 @@ def course_option(c: argparse.ArgumentParser) -> None:
 
 
 def learner(c: argparse.ArgumentParser, what: str) -> None:
-    """--variant NAME or --seed N: a learner's numbers."""
-    who = c.add_mutually_exclusive_group()
-    who.add_argument("--variant", metavar="NAME", help=f"{what}, drawn from NAME (the same on every machine)")
-    who.add_argument("--seed", type=int, metavar="N", help=f"{what}, drawn from the number N")
+    """--variant NAME: a learner's numbers. (--seed is one thing everywhere: a random start.)"""
+    c.add_argument("--variant", metavar="NAME", help=f"{what}, drawn from NAME (the same on every machine; "
+                   "any text, a number too)")
 
 
 def _iterations(text: str) -> int:
@@ -271,11 +270,10 @@ def _open(args) -> int:
     exercise, name = None, ""
     if args.exercise:  # the engine is imported only when a lesson is named; the home screen needs none
         from .lesson.opening import worked_for
-        from .lesson.variants import seed_name
 
-        name = args.variant if args.variant is not None else (seed_name(args.seed) if args.seed is not None else "")
+        name = args.variant or ""
         exercise = worked_for(_spec(args, args.exercise), name)  # a wrong file: one line, exit 2, before the app
-    elif args.variant is not None or args.seed is not None:
+    elif args.variant is not None:
         print("bptutor: name the exercise for a variant, e.g. bptutor mazur --variant alice", file=sys.stderr)
         return 2
     from .ui.app import BPTutorApp

@@ -168,5 +168,3 @@ def variant(ex: Exercise, name: str) -> Exercise:
     return variant_worked(ex, name).ex
 
 
-def seed_name(seed: int) -> str:
-    return f"seed {seed}"
