@@ -66,6 +66,8 @@ async def test_the_quiz_on_screen(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, QuizScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         quiz = app.screen.quiz
         for k in range(3):
             app.screen.query_one("#answer").value = "0.5" if k == 1 else repr(quiz.current.step.value)

@@ -13,8 +13,8 @@ async def _still(pilot):
 
 
 async def _answer(pilot, text):
-    pilot.app.screen.query_one("#answer").value = text
-    await pilot.press("enter")
+    """Typed key by key, as a learner types it."""
+    await pilot.press(*text, "enter")
     await pilot.pause()
 
 
@@ -48,6 +48,7 @@ class TestSummary:
             await _answer(pilot, "0.3")
             await _until(pilot, "E_total+")
             await _answer(pilot, "0.2910277737")
+            await pilot.app.workers.wait_for_complete()  # the comparison with the post, from its worker
             await _still(pilot)
 
         assert snap_compare(BPTutorApp(load("mazur")), terminal_size=(80, 24), run_before=run_before)

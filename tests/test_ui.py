@@ -174,6 +174,9 @@ async def test_whole_lesson_to_the_summary_at_80x24(mazur_app):
         text = str(mazur_app.screen.query_one("#summary-text").render())
         assert "Right at the first try:  31 of 32" in text
         assert "E_total after:           0.291027774" in text
+        await mazur_app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(mazur_app.screen.query_one("#summary-text").render())
         assert "28 of 33 follow from the algorithm as stated" in text
         await pilot.press("escape")
         await pilot.pause()
@@ -202,3 +205,59 @@ async def test_leaving_and_reopening_a_lesson_resumes_it():
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen) and current(app) == "out_h1"
         assert "step 2 of 32" in str(app.screen.query_one("#progress").render())
+
+
+async def _to_last_step(pilot):
+    lesson = pilot.app.screen.lesson
+    while lesson.current.step.id != "E_total+":
+        await answer(pilot, repr(lesson.current.step.value))
+
+
+class TestSummaryWhileItPrepares:
+    """Issue 10 §1: the summary is up at once, says what it prepares, and fills in; keys
+    typed before it was drawn do not act on it."""
+
+    async def test_the_summary_says_it_prepares_the_comparison_then_fills_in(self, mazur_app):
+        """First "preparing the comparison with the post…", then the post's figures."""
+        async with mazur_app.run_test(size=(100, 32)) as pilot:
+            await _to_last_step(pilot)
+            await pilot.press(*"0.2910277737", "enter")
+            await pilot.pause()
+            assert isinstance(mazur_app.screen, SummaryScreen)
+            text = str(mazur_app.screen.query_one("#summary-text").render())
+            assert "preparing the comparison with the post…" in text and "Right at the first try" in text
+            await mazur_app.workers.wait_for_complete()
+            await pilot.pause()
+            text = str(mazur_app.screen.query_one("#summary-text").render())
+            assert "28 of 33 follow from the algorithm as stated" in text and "preparing" not in text
+
+    async def test_an_enter_typed_twice_does_not_leave_the_summary_unseen(self, mazur_app):
+        """The last answer's Enter and a second Enter at once: the summary stays on screen."""
+        async with mazur_app.run_test(size=(80, 24)) as pilot:
+            await _to_last_step(pilot)
+            await pilot.press(*"0.2910277737", "enter", "enter", "enter")
+            await pilot.pause()
+            assert isinstance(mazur_app.screen, SummaryScreen)
+            await pilot.pause(0.2)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(mazur_app.screen, HomeScreen)
+
+
+async def test_the_quiz_prepares_its_questions_in_a_worker():
+    """`bptutor quiz -n 5`: the screen says it prepares 5 questions, the answer box opens after."""
+    from tutor.ui.quiz_screen import QuizScreen
+
+    app = BPTutorApp(quiz=(5, ["mazur"]))
+    before = []
+
+    def hook(message):
+        if isinstance(message, QuizScreen.Drawn):  # what the screen showed while it prepared
+            before.append((str(app.screen.query_one("#progress").render()), app.screen.query_one("#answer").disabled))
+
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert before[0] == ("Quiz: preparing 5 questions…", True)
+        assert "question 1 of 5" in str(app.screen.query_one("#progress").render())
+        assert not app.screen.query_one("#answer").disabled and app.screen.query_one("#answer").has_focus

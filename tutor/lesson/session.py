@@ -237,7 +237,9 @@ class Lesson:
     def comparisons(self) -> list[Comparison]:
         return self.worked.comparisons()
 
-    def summary(self) -> Summary:
+    def summary(self, comparisons: bool = True) -> Summary:
+        """How the lesson went; `comparisons=False` leaves out the printed figures, which
+        train the network (a screen works them out in a worker)."""
         return Summary(
             asked=len(self.records),
             first_try=sum(r.first_try for r in self.records),
@@ -246,5 +248,5 @@ class Lesson:
             mistakes=dict(self.mistakes),
             error_before=self.solution.error,
             error_after=self.solution.error_after,
-            comparisons=self.comparisons(),
+            comparisons=self.comparisons() if comparisons else [],
         )

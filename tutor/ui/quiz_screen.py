@@ -1,11 +1,20 @@
-"""A quiz: one step at a time, with the values it is made from, one try each."""
+"""A quiz: one step at a time, with the values it is made from, one try each.
+
+Drawing the questions works out a variant's update per question (about 0.1 s each), so it
+runs in a worker while the screen says what it is preparing; the answer box opens when the
+questions are there.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -17,23 +26,52 @@ from .saving import SavingNotice
 class QuizScreen(Screen):
     BINDINGS = [Binding("escape", "app.home", "Lessons", priority=True)]
 
-    def __init__(self, quiz: Quiz):
+    @dataclass
+    class Drawn(Message, bubble=False):
+        """The questions, from the worker (or why they could not be drawn)."""
+        quiz: Quiz | None
+        error: str = ""
+
+    def __init__(self, questions: int, exercises: list[str] | None = None, store=None):
         super().__init__()
-        self.quiz = quiz
+        self.request = (questions, exercises, store)
+        self.quiz: Quiz | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="progress")
+        yield Static(Text(f"Quiz: preparing {self.request[0]} questions…", style="bold"), id="progress")
         with VerticalScroll(id="quiz-body"):
             yield Static(id="quiz-given")
             yield Static(id="question")
-        yield Input(placeholder="a number or an expression; one try", id="answer", select_on_focus=False)
+        yield Input(placeholder="a number or an expression; one try", id="answer", select_on_focus=False,
+                    disabled=True)
         yield Static(id="feedback")
         yield SavingNotice()
         yield Footer()
 
     def on_mount(self) -> None:
+        self._draw()
+
+    @work(thread=True, exclusive=True, group="quiz-draw")
+    def _draw(self) -> None:
+        from ..lesson.exercise import ExerciseError
+        from ..lesson.quiz import make_quiz
+
+        n, names, store = self.request
+        try:
+            self.post_message(self.Drawn(make_quiz(n, names, store)))
+        except ExerciseError as e:
+            self.post_message(self.Drawn(None, str(e)))
+
+    def on_quiz_screen_drawn(self, message: Drawn) -> None:
+        if message.quiz is None:
+            self.query_one("#progress", Static).update(Text("The quiz could not be made.", style="bold"))
+            self.query_one("#quiz-given", Static).update(message.error)
+            return
+        self.quiz = message.quiz
+        box = self.query_one(Input)
+        box.disabled = False
         self.show_question()
-        self.query_one(Input).focus()
+        box.focus()
 
     def show_question(self) -> None:
         quiz, q = self.quiz, self.quiz.current
@@ -50,7 +88,7 @@ class QuizScreen(Screen):
         self.query_one("#question", Static).update(Text(q.text, style="bold"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        q = self.quiz.current
+        q = self.quiz.current if self.quiz is not None else None
         if q is None:
             return
         verdict = self.quiz.submit(event.value)

@@ -1,18 +1,35 @@
-"""When the update is done: how it went, and the source's printed figures beside ours."""
+"""When the update is done: how it went, and the source's printed figures beside ours.
+
+The comparison with the printed figures trains the network (seconds on a cold compile
+cache), so it is worked out in another process, waited for by a worker thread, and fills
+in when it is ready; the rest of
+the summary is on screen at once. Enter does nothing here (the last answer's Enter, pressed
+twice, must not leave a summary the learner has not read), and no key acts before the
+screen was first drawn.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ..lesson.reference import Comparison
 from ..lesson.session import Lesson
 
+PREPARING = "preparing the comparison with the post…"
 
-def summary_text(lesson: Lesson) -> str:
-    s = lesson.summary()
+
+def summary_text(lesson: Lesson, comparisons: list[Comparison] | str | None = None) -> str:
+    """The summary; `comparisons`: the printed figures beside ours, None while they are
+    being worked out, or a sentence saying why there are none."""
+    s = lesson.summary(comparisons=False)
     lines = [
         f"[b]{lesson.ex.title}: the update is done.[/b]",
         "",
@@ -37,11 +54,18 @@ def summary_text(lesson: Lesson) -> str:
               "  [dim]It checks that a score is reported honestly; it is no proof: anyone who reads bptutor's "
               "source can make one.[/dim]",
               "", "  Press t to watch this update repeated: the network trained live."]
-    if s.comparisons:
-        good = sum(c.agrees for c in s.comparisons)
-        lines += ["", f"[b]The figures printed in {lesson.ex.source or 'the source'}[/b]: {good} of "
-                  f"{len(s.comparisons)} follow from the algorithm as stated."]
-        for c in s.comparisons:
+    if not lesson.ex.figures:
+        return "\n".join(lines)
+    source = lesson.ex.source or "the source"
+    if comparisons is None:
+        lines += ["", f"[b]The figures printed in {source}[/b]: [i]{PREPARING}[/i]"]
+    elif isinstance(comparisons, str):
+        lines += ["", f"[b]The figures printed in {source}[/b]: {comparisons}"]
+    else:
+        good = sum(c.agrees for c in comparisons)
+        lines += ["", f"[b]The figures printed in {source}[/b]: {good} of "
+                  f"{len(comparisons)} follow from the algorithm as stated."]
+        for c in comparisons:
             if not c.agrees:
                 where = f" after {c.after_iterations:,} updates" if c.after_iterations else ""
                 gives = "the run diverged" if c.diverged else f"the algorithm gives {c.value:.10g}"
@@ -51,17 +75,58 @@ def summary_text(lesson: Lesson) -> str:
 
 
 class SummaryScreen(Screen):
-    BINDINGS = [Binding("t", "train", "Train it"), Binding("escape,enter", "app.home", "Lessons"),
+    BINDINGS = [Binding("t", "train", "Train it"), Binding("escape", "lessons", "Lessons"),
                 Binding("f1", "app.help", "Help")]
 
-    def action_train(self) -> None:
-        self.app.open_training(self.lesson.ex)
+    @dataclass
+    class Compared(Message, bubble=False):
+        """The printed figures beside ours (or why there are none), from the worker."""
+        comparisons: list[Comparison] | str
 
     def __init__(self, lesson: Lesson):
         super().__init__()
         self.lesson = lesson
+        self.comparisons: list[Comparison] | str | None = None
+        self.seen = False  # drawn at least once: keys before that were meant for another screen
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary"):
             yield Static(summary_text(self.lesson), id="summary-text")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._drawn)
+
+    def _drawn(self) -> None:
+        self.seen = True
+        self.refresh_bindings()
+        if self.lesson.ex.figures:  # started once the screen is up: the child competes for the CPU
+            self._compare()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return None if action in ("train", "lessons") and not self.seen else True
+
+    @work(thread=True, exclusive=True, group="summary-compare")
+    def _compare(self) -> None:
+        from textual.worker import get_current_worker
+
+        from ..lesson.separate import comparisons_of, run_separately
+
+        worker = get_current_worker()
+        try:
+            # another process: compiling the training kernel holds the GIL for long stretches
+            comparisons = run_separately(comparisons_of, self.lesson.ex, cancelled=lambda: worker.is_cancelled)
+        except Exception as e:  # noqa: BLE001 - said on screen, never a traceback
+            comparisons = f"they could not be worked out ({e})."
+        if comparisons is not None:
+            self.post_message(self.Compared(comparisons))
+
+    def on_summary_screen_compared(self, message: Compared) -> None:
+        self.comparisons = message.comparisons
+        self.query_one("#summary-text", Static).update(summary_text(self.lesson, message.comparisons))
+
+    def action_train(self) -> None:
+        self.app.open_training(self.lesson.ex)
+
+    def action_lessons(self) -> None:
+        self.app.action_home()
