@@ -261,3 +261,62 @@ async def test_the_quiz_prepares_its_questions_in_a_worker():
         assert before[0] == ("Quiz: preparing 5 questions…", True)
         assert "question 1 of 5" in str(app.screen.query_one("#progress").render())
         assert not app.screen.query_one("#answer").disabled and app.screen.query_one("#answer").has_focus
+
+
+def _keys(app, text):
+    """Keys as the terminal delivers them: all at once, before the app has handled any."""
+    from textual import events
+
+    for ch in text:
+        key = {"\r": "enter", ".": "full_stop", "-": "minus", "*": "asterisk"}.get(ch, ch)
+        event = events.Key(key, None if key == "enter" else ch)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+class TestTheAnswerBox:
+    """Issue 10 §5: typing replaces a wrong answer, Up/Down recall, keys typed ahead kept."""
+
+    async def test_typing_after_a_wrong_answer_replaces_it(self, mazur_app):
+        """0.0275 (wrong) then 0.3775 typed: the box reads 0.3775, not 0.02750.3775."""
+        async with mazur_app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"0.0275", "enter")
+            assert feedback(mazur_app).startswith("✗ Not yet.")
+            await pilot.press(*"0.3775")
+            assert mazur_app.screen.query_one("#answer").value == "0.3775"
+            await pilot.press("enter")
+            assert current(mazur_app) == "out_h1"
+
+    async def test_up_and_down_recall_earlier_answers_to_this_step(self, mazur_app):
+        """Up brings back the last answer, Up again the one before, Down goes forward."""
+        async with mazur_app.run_test(size=(80, 24)) as pilot:
+            box = mazur_app.screen.query_one("#answer")
+            await pilot.press(*"0.0275", "enter", *"0.3", "enter", *"x")
+            await pilot.press("up")
+            assert box.value == "0.3"
+            await pilot.press("up")
+            assert box.value == "0.0275"
+            await pilot.press("down")
+            assert box.value == "0.3"
+            await pilot.press(*"775", "enter")
+            assert current(mazur_app) == "out_h1"
+            await pilot.press("up")
+            assert box.value == ""   # a new step: no earlier answers yet
+
+    async def test_keys_typed_while_the_step_advances_are_kept_whole(self, mazur_app):
+        """An answer and the next one typed at once: both are read whole, in order."""
+        async with mazur_app.run_test(size=(80, 24)) as pilot:
+            _keys(mazur_app, "0.3775\r0.593269992\r0.3925")
+            for _ in range(10):
+                await pilot.pause()
+            lesson = mazur_app.screen.lesson
+            assert [r.attempts for r in lesson.records[:2]] == [[("0.3775", "right")], [("0.593269992", "right")]]
+            assert current(mazur_app) == "net_h2" and mazur_app.screen.query_one("#answer").value == "0.3925"
+
+    async def test_the_placeholder_fits_the_step_and_is_not_its_answer(self, mazur_app):
+        """The first step's placeholder names what net_h1 is made from, never 0.3775."""
+        async with mazur_app.run_test(size=(80, 24)) as pilot:
+            text = mazur_app.screen.query_one("#answer").placeholder
+            assert "0.3775" not in text and "w1" in text and "i1" in text
+            await pilot.press(*"0.3775", "enter")
+            assert "net_h1" in mazur_app.screen.query_one("#answer").placeholder

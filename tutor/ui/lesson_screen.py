@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Static
 from ..lesson.checking import Verdict
 from ..lesson.picture import on_path
 from ..lesson.session import Lesson
+from .answer_box import AnswerBox
 from .dialogs import LookBackScreen
 from .network_view import NetworkView
 from .saving import SavingNotice
@@ -38,6 +39,12 @@ def show_feedback(box: Static, status: str, message: str, before: str = "", afte
     box.update(text)
 
 
+def placeholder(step) -> str:
+    """An example that fits the step and is not its answer: the names it is made from."""
+    names = [d for d in step.depends if d != "eta"][:3] or ["w5", "out_h1"]
+    return f"a number (0.1234) or an expression using {', '.join(names)}"
+
+
 class LessonScreen(Screen):
     BINDINGS = [
         Binding("f2", "hint", "Hint", priority=True),
@@ -57,8 +64,7 @@ class LessonScreen(Screen):
         with ScrollableContainer(id="picture"):  # a wide net scrolls sideways, never wraps
             yield NetworkView(ex.network.sizes, ex.network.bias, len(ex.X), id="network")
         yield Static(id="question")
-        yield Input(placeholder="a number or an expression, e.g. 0.3775 or w1*i1 + w2*i2 + b1",
-                    id="answer", select_on_focus=False)
+        yield AnswerBox(id="answer")
         yield Static(id="feedback")
         yield SavingNotice()
         yield Footer()
@@ -82,6 +88,7 @@ class LessonScreen(Screen):
         path = on_path(r.step, self.by_id) if r else set()
         self.query_one(NetworkView).show(values, path, r.step.id if r else None)
         if r:
+            self.query_one(AnswerBox).placeholder = placeholder(r.step)
             q = Text()
             q.append(f"{r.step.symbol}", style="bold")
             q.append("\n" + lesson.question(r))
@@ -96,10 +103,8 @@ class LessonScreen(Screen):
         if step is None:
             return
         verdict: Verdict = self.lesson.submit(event.value)
-        extra = ""
-        if verdict.credited:
-            extra = f"{step.step.id} = {step.step.value:.10g}"
-            event.input.value = ""
+        extra = f"{step.step.id} = {step.step.value:.10g}" if verdict.credited else ""
+        self.query_one(AnswerBox).answered(event.value, verdict.credited)
         message = "" if verdict.message == "Right." else verdict.message
         self.say(verdict.status, message, extra)
         self.refresh_view()
@@ -113,7 +118,7 @@ class LessonScreen(Screen):
         label = f"Hint {stage} of 3:" if stage < 3 else "Answer shown."
         self.say("hint", f"{label} {text}")
         if stage == 3:
-            self.query_one(Input).value = ""
+            self.query_one(AnswerBox).answered(self.query_one(AnswerBox).value, True)
             self.refresh_view()
             if self.lesson.finished:
                 self.app.show_summary(self.lesson)
