@@ -65,3 +65,95 @@ class TestSaving:
             await _still(pilot)
 
         assert snap_compare(BPTutorApp(load("mazur")), terminal_size=(80, 24), run_before=run_before)
+
+
+async def _to(pilot, step_id):
+    """Every step before `step_id` answered right, typed."""
+    await _until(pilot, step_id)
+    await _still(pilot)
+
+
+class TestHelp:
+    def test_help_at_80x24(self, snap_compare):
+        """F1 over the first step: every line whole and indented, a scrollbar for the rest."""
+        async def run_before(pilot):
+            await pilot.press("f1")
+            await pilot.pause()
+
+        assert snap_compare(BPTutorApp(load("mazur")), terminal_size=(80, 24), run_before=run_before)
+
+
+class TestLookBack:
+    def test_look_back_at_80x24(self, snap_compare):
+        """F3 after a wrong try and some steps: answers, result and exact value, nothing hidden right."""
+        async def run_before(pilot):
+            await _answer(pilot, "0.5")
+            await _to(pilot, "E_o1")
+            await pilot.press("f3")
+            await pilot.pause()
+
+        assert snap_compare(BPTutorApp(load("mazur")), terminal_size=(80, 24), run_before=run_before)
+
+
+class TestCompactPicture:
+    def test_w6_asked_at_80_columns(self, snap_compare):
+        """The compact picture at 80 columns, asking w6+: the connection h2→o1 is named."""
+        async def run_before(pilot):
+            await _to(pilot, "w6+")
+
+        assert snap_compare(BPTutorApp(load("mazur")), terminal_size=(80, 24), run_before=run_before)
+
+
+class TestHints:
+    def test_two_hints_under_the_question(self, snap_compare):
+        """F2 twice at dE_total/dw5: both hints under the question, the second below the first."""
+        async def run_before(pilot):
+            await _to(pilot, "dE_total/dw5")
+            await pilot.press("f2", "f2")
+            await _still(pilot)
+
+        assert snap_compare(BPTutorApp(load("mazur")), terminal_size=(100, 32), run_before=run_before)
+
+
+class TestQuiz:
+    def test_a_quiz_question(self, snap_compare):
+        """A quiz drawn from a fixed seed, its first question after one answer typed."""
+        import random
+
+        from textual.app import App
+
+        from tutor.ui.quiz_screen import QuizScreen
+
+        class One(App):
+            CSS_PATH = BPTutorApp.CSS_PATH
+
+            def on_mount(self):
+                self.push_screen(QuizScreen(3, ["mazur"], rng=random.Random(4)))
+
+        async def run_before(pilot):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            await _answer(pilot, "0.5")
+            await _still(pilot)
+
+        assert snap_compare(One(), terminal_size=(80, 24), run_before=run_before)
+
+
+class TestFinished:
+    def test_a_finished_lesson_asks(self, snap_compare):
+        """Enter on a lesson finished before: look at it, or start again."""
+        from tutor.lesson.session import Lesson
+        from tutor.lesson.store import Store
+
+        store = Store()
+        lesson = Lesson(load("mazur"), "", store)
+        while not lesson.finished:
+            lesson.submit(repr(lesson.current.step.value))
+        store.close() if hasattr(store, "close") else None
+
+        async def run_before(pilot):
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+
+        assert snap_compare(BPTutorApp(), terminal_size=(80, 24), run_before=run_before)

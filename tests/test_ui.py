@@ -124,12 +124,22 @@ async def test_too_few_digits_garbage_and_hostile_input(mazur_app):
             assert current(mazur_app) == "out_h1"
 
 
+def question(app) -> str:
+    return str(app.screen.query_one("#question").render())
+
+
 async def test_hints_in_order_then_the_answer(mazur_app):
+    """Issue 10 §4: hints accumulate under the question, the second below the first, and
+    stay there while the learner answers."""
     async with mazur_app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f2")
-        assert "Hint 1 of 3" in feedback(mazur_app) and "w1*i1 + w2*i2 + b1*1" in feedback(mazur_app)
+        assert "Hint 1 of 3" in question(mazur_app) and "w1*i1 + w2*i2 + b1*1" in question(mazur_app)
         await pilot.press("f2")
-        assert "Hint 2 of 3" in feedback(mazur_app) and "0.15*0.05 + 0.2*0.1 + 0.35*1" in feedback(mazur_app)
+        shown = question(mazur_app)
+        assert "0.15*0.05 + 0.2*0.1 + 0.35*1" in shown and "w1*i1 + w2*i2 + b1*1" in shown
+        assert shown.index("Hint 1 of 3") < shown.index("Hint 2 of 3")
+        await pilot.press(*"0.3", "enter")
+        assert "Hint 1 of 3" in question(mazur_app) and "Hint 2 of 3" in question(mazur_app)
         await pilot.press("f2")
         assert "Answer shown." in feedback(mazur_app) and "0.3775" in feedback(mazur_app)
         assert current(mazur_app) == "out_h1"
@@ -146,7 +156,7 @@ async def test_look_back_and_return(mazur_app):
         table = mazur_app.screen.query_one("#lookback")
         assert table.row_count == 1
         row = [str(c) for c in table.get_row_at(0)]
-        assert row == ["net_h1", "0.5, 0.3775", "✓ after retries", "0.3775"]
+        assert row == ["net_h1", "0.5, 0.3775", "✓ retried", "0.3775"]
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(mazur_app.screen, LessonScreen) and current(mazur_app) == "out_h1"
@@ -320,3 +330,83 @@ class TestTheAnswerBox:
             assert "0.3775" not in text and "w1" in text and "i1" in text
             await pilot.press(*"0.3775", "enter")
             assert "net_h1" in mazur_app.screen.query_one("#answer").placeholder
+
+
+class TestScreensThatFit:
+    """Issue 10 §7: look back and help fit at 80x24 and 100x32; the picture keeps the label
+    of the weight asked about."""
+
+    @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+    async def test_look_back_shows_every_column_without_scrolling_sideways(self, mazur_app, size):
+        """Answers, result and exact value all inside the table's width, the latest answer whole."""
+        async with mazur_app.run_test(size=size) as pilot:
+            lesson = mazur_app.screen.lesson
+            await pilot.press(*"0.5", "enter", *"w1*i1 + w2*i2 + b1 + 0.1", "enter", *"0.3775", "enter")
+            while lesson.current.step.id != "dE_total/dout_h1":
+                await answer(pilot, repr(lesson.current.step.value))
+            await pilot.press("f3")
+            await pilot.pause()
+            table = mazur_app.screen.query_one("#lookback")
+            assert table.virtual_size.width <= table.scrollable_content_region.width
+            assert str(table.get_row_at(0)[1]).endswith("0.3775") and table.get_row_at(0)[3] == "0.3775"
+            assert table.row_count == lesson.index
+
+    async def test_help_scrolls_at_80x24_and_keeps_its_indentation(self, mazur_app):
+        """No help line wraps at 80 columns, and Down scrolls to the marks at the end."""
+        async with mazur_app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f1")
+            await pilot.pause()
+            scroll = mazur_app.screen.query_one("#help-scroll")
+            text = mazur_app.screen.query_one("#help-text")
+            assert text.size.height == len(str(text.render()).splitlines())   # nothing wrapped
+            assert scroll.max_scroll_y > 0
+            for _ in range(30):
+                await pilot.press("down")
+            assert scroll.scroll_y == scroll.max_scroll_y
+
+    @pytest.mark.parametrize("width", [60, 80, 100, 140])
+    async def test_the_picture_keeps_the_label_of_the_weight_asked_about(self, mazur_app, width):
+        """At w6+ (w6 is the connection h2→o1) the picture names that connection at every width."""
+        async with mazur_app.run_test(size=(width, 32)) as pilot:
+            lesson = mazur_app.screen.lesson
+            while lesson.current.step.id != "w6+":
+                await answer(pilot, repr(lesson.current.step.value))
+            picture = str(mazur_app.screen.query_one("#network").render())
+            named = [l for l in picture.splitlines() if "h2→o1" in l]
+            assert named and ("w6 " in named[0] or "w6: h2→o1" in named[0])
+            assert max(len(l) for l in picture.splitlines()) <= width - 4 or width < 80  # no sideways scroll
+
+
+class TestAFinishedLesson:
+    """Issue 10 §8: opening a lesson finished before asks: look at it, or start again."""
+
+    async def test_look_at_its_summary_again_or_start_again(self):
+        """After a whole lesson, a new run of the app: Enter on it offers its summary (l) or a new attempt (a)."""
+        from tutor.ui.dialogs import FinishedScreen
+
+        first = BPTutorApp(load("mazur"))
+        async with first.run_test(size=(80, 24)) as pilot:
+            lesson = first.screen.lesson
+            await answer(pilot, "0.3")
+            while not lesson.finished:
+                await answer(pilot, repr(lesson.current.step.value))
+        app = BPTutorApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)   # a finished lesson is not reopened by itself
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, FinishedScreen)
+            assert "Right at the first try: 31 of 32" in str(app.screen.query_one("#finished-text").render())
+            await pilot.press("l")
+            await pilot.pause()
+            assert isinstance(app.screen, SummaryScreen)
+            assert "Right at the first try:  31 of 32" in str(app.screen.query_one("#summary-text").render())
+            await pilot.pause(0.2)
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("a")
+            await pilot.pause()
+            assert isinstance(app.screen, LessonScreen) and current(app) == "net_h1"

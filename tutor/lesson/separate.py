@@ -34,8 +34,8 @@ def run_separately(fn: Callable[..., T], *args, cancelled: Callable[[], bool] = 
     `cancelled()` turns true (the screen has gone), the child is stopped and None returned."""
     with tempfile.TemporaryDirectory(prefix="bptutor-") as tmp:
         given, result = Path(tmp) / "in.pickle", Path(tmp) / "out.pickle"
-        given.write_bytes(pickle.dumps((fn, args)))
         try:
+            given.write_bytes(pickle.dumps((fn, args)))
             child = subprocess.Popen([sys.executable, "-c", CHILD, str(given), str(result)],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             while True:
@@ -49,13 +49,14 @@ def run_separately(fn: Callable[..., T], *args, cancelled: Callable[[], bool] = 
                         return None
             if code == 0:
                 return pickle.loads(result.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError):
-            pass
+        except (OSError, pickle.PicklingError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            pass  # cannot be sent, started or read back: done here instead
     return fn(*args)
 
 
-def comparisons_of(ex):
-    """The printed figures of an exercise beside the engine's values (reference.compare)."""
-    from .worked import build
+def comparisons_of(source: str, variant: str = ""):
+    """The printed figures of an exercise file (its learner numbers `variant`) beside the
+    engine's values (reference.compare). By name, so that the child can load it itself."""
+    from .opening import worked_for
 
-    return build(ex).comparisons()
+    return worked_for(source, variant).comparisons()

@@ -185,9 +185,13 @@ class Lesson:
         r.hints += 1
         if self.store is not None:
             self.store.hint(self.key, self.variant, r.step.id, r.hints)
-        if r.hints == 1:
-            return 1, f"{self.question(r)} Formula: {r.step.id} = {r.step.formula}"
-        return 2, f"With the numbers: {r.step.id} = {r.step.numbers}"
+        return r.hints, self.hint_text(r, r.hints)
+
+    def hint_text(self, r: Record, stage: int) -> str:
+        """The words of hint 1 (meaning and formula) or 2 (the formula with numbers)."""
+        if stage == 1:
+            return f"{self.question(r)} Formula: {r.step.id} = {r.step.formula}"
+        return f"With the numbers: {r.step.id} = {r.step.numbers}"
 
     def reveal(self) -> str:
         r = self.current

@@ -102,10 +102,19 @@ class BPTutorApp(App):
                 self.notify(str(e), title="This lesson cannot be opened", severity="error", timeout=10)
             return
         lesson = opening.lesson
-        if opening.finished:  # done before: start it afresh (the old answers stay in the store)
+        if opening.finished:  # done before: look at how it went, or start again
             if only_unfinished:
                 return
-            lesson = start_again(opening, kept=self.lessons)
+            from .dialogs import FinishedScreen
+
+            def chosen(choice: str | None) -> None:
+                if choice == "look":
+                    self.show_summary(opening.lesson)
+                elif choice == "again":  # the old answers stay in the store
+                    self.push_screen(LessonScreen(start_again(opening, kept=self.lessons)))
+
+            self.push_screen(FinishedScreen(lesson.ex.title, lesson.summary(comparisons=False)), chosen)
+            return
         self.push_screen(LessonScreen(lesson))
 
     def open_lesson(self, name: str) -> None:

@@ -6,26 +6,37 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from ..lesson.answer import SYNTAX
-
-HELP = f"""[b]Keys[/b]
-  Enter     check your answer
-  F2        a hint: first what the quantity means and its formula, then the formula
-            with numbers, then the answer itself (no first-try credit for that step)
-  F3        look back at the steps you have done
-  F1        this help          Escape   back to the lessons          Ctrl+Q  quit
+# lines of at most 64 cells: the dialog at 80 columns shows them whole, so a wrapped line
+# never loses its indentation
+HELP = """[b]Keys[/b]
+  Enter    check your answer
+  F2       a hint: what the quantity means and its formula;
+           again: the formula with numbers; again: the answer
+           (no first-try credit for that step)
+  F3       look back at the steps you have done
+  Up/Down  your earlier answers to this step
+  F1       this help
+  Escape   back to the lessons
+  Ctrl+Q   quit
 
 [b]Answers[/b]
-  A number: 0.3775   .3775   3.775e-1   (more digits are always safe)
-  Or an expression of {SYNTAX}.
-  Examples: out_h1*(1-out_h1)    -(0.01-out_o1)    w5 - η*dE_total/dw5
-  A quantity you have already worked out can be used by its name, written as the
-  screen shows it (dE_total/dw5, w5+, δ_o1, η) or as one word (dE_total_dw5, w5_new).
+  A number: 0.3775   .3775   3.775e-1
+  (more digits are always safe)
+  Or an expression: numbers, + - * / ^ and brackets,
+  exp ln log sqrt tanh max, e, pi, and names:
+    out_h1*(1-out_h1)     -(0.01-out_o1)
+    w5 - eta*dE_total/dw5
+  A quantity already worked out is used by its name, as the
+  screen shows it (dE_total/dw5, w5+, δ_o1, η) or as one word
+  (dE_total_dw5, w5_new). After a wrong answer its text is
+  selected: typing replaces it.
 
 [b]Marks[/b]
-  ✓ right   ✗ not right   … give more digits   ! not readable"""
+  ✓ right          ✗ not right
+  … give more digits    ! not readable"""
 
 
 class HelpScreen(ModalScreen[None]):
@@ -34,25 +45,73 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static("Help", classes="dialog-title")
-            yield Static(HELP, id="help-text")
-            yield Static("Escape: back", classes="dialog-keys")
+            with VerticalScroll(id="help-scroll"):  # scrolls with Up/Down when it does not fit
+                yield Static(HELP, id="help-text")
+            yield Static("Escape: back   Up/Down: scroll", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-scroll").focus()
 
 
 class LookBackScreen(ModalScreen[None]):
-    """Every step so far: what you answered and the exact value."""
+    """Every step so far: what you answered, how it went and the exact value, in columns
+    sized to the terminal so that nothing hides to the right (rows scroll, with a bar)."""
     BINDINGS = [Binding("escape,f3,q", "dismiss", "Back")]
 
-    def __init__(self, rows: list[tuple[str, str, str, str]]):
+    def __init__(self, rows: list[tuple[str, list[str], str, str]]):
+        """rows: (step, your answers oldest first, result, exact value)."""
         super().__init__()
         self.rows = rows
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static("Your steps so far", classes="dialog-title")
-            with VerticalScroll():
-                table = DataTable(id="lookback", cursor_type="row", zebra_stripes=True)
-                table.add_columns("step", "your answers", "result", "exact value")
-                for row in self.rows:
-                    table.add_row(*row)
-                yield table
-            yield Static("Escape: back to the current step", classes="dialog-keys")
+            yield DataTable(id="lookback", cursor_type="row", zebra_stripes=True)
+            yield Static("Escape: back to the current step   Up/Down: scroll", classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        # the dialog is 90% of the screen (at most 100), less its border and padding; each
+        # column has a cell of padding each side; 2 for the scrollbar
+        inner = min(int(self.app.size.width * 0.9), 100) - 4 - 2
+        fixed = [max([len("step")] + [len(r[0]) for r in self.rows]),
+                 max([len("result")] + [len(r[2]) for r in self.rows]),
+                 max([len("exact value")] + [len(r[3]) for r in self.rows])]
+        answers = max(8, inner - sum(fixed) - 4 * 2)
+        table.add_column("step", width=fixed[0])
+        table.add_column("your answers", width=answers)
+        table.add_column("result", width=fixed[1])
+        table.add_column("exact value", width=fixed[2])
+        for step, given, result, exact in self.rows:
+            table.add_row(step, Text(_latest(given, answers)), result, exact)
+        if self.rows:
+            table.move_cursor(row=len(self.rows) - 1)
+        table.focus()
+
+
+def _latest(answers: list[str], width: int) -> str:
+    """The answers, newest last, cut on the left with … to fit `width` cells."""
+    text = ", ".join(answers) or "—"
+    return text if len(text) <= width else "…" + text[-(width - 1):]
+
+
+class FinishedScreen(ModalScreen[str | None]):
+    """A lesson finished before: look at its summary again, or start it again."""
+    BINDINGS = [Binding("l", "choose('look')", "Look at it"), Binding("a", "choose('again')", "Start again"),
+                Binding("escape", "choose", "Back")]
+
+    def __init__(self, title: str, summary):
+        super().__init__()
+        self.title_text, self.summary = title, summary
+
+    def compose(self) -> ComposeResult:
+        s = self.summary
+        with Vertical(id="dialog", classes="-small"):
+            yield Static(f"{self.title_text}: done before", classes="dialog-title")
+            yield Static(f"Right at the first try: {s.first_try} of {s.asked}.\n\n"
+                         "  l   look at its summary again\n"
+                         "  a   start again (the answers you gave stay saved)\n"
+                         "  Escape   back", id="finished-text")
+
+    def action_choose(self, choice: str | None = None) -> None:
+        self.dismiss(choice)

@@ -92,6 +92,13 @@ class LessonScreen(Screen):
             q = Text()
             q.append(f"{r.step.symbol}", style="bold")
             q.append("\n" + lesson.question(r))
+            # the hints of this step stay in sight, each below the one before
+            for stage in range(1, min(r.hints, 2) + 1):
+                text = lesson.hint_text(r, stage)
+                if stage == 1:  # its first sentence is the question, already on screen
+                    text = text.removeprefix(lesson.question(r)).strip()
+                q.append(f"\nHint {stage} of 3: ", style="bold")
+                q.append(text)
             self.query_one("#question", Static).update(q)
 
     def say(self, status: str, message: str, extra: str = "") -> None:
@@ -115,8 +122,12 @@ class LessonScreen(Screen):
         if self.lesson.current is None:
             return
         stage, text = self.lesson.hint()
-        label = f"Hint {stage} of 3:" if stage < 3 else "Answer shown."
-        self.say("hint", f"{label} {text}")
+        if stage < 3:  # shown with the question, where the earlier hints stay
+            self.say("hint", f"Hint {stage} of 3 is under the question; F2 again for "
+                     + ("the formula with the numbers." if stage == 1 else "the answer (no first-try credit)."))
+            self.refresh_view()
+            return
+        self.say("hint", f"Answer shown. {text}")
         if stage == 3:
             self.query_one(AnswerBox).answered(self.query_one(AnswerBox).value, True)
             self.refresh_view()
@@ -128,8 +139,7 @@ class LessonScreen(Screen):
         for r in self.lesson.records:
             if not r.attempts and not r.done:
                 continue
-            answers = Text(", ".join(t[:24] for t, _ in r.attempts[-3:]) or "—")
             result = ("✓ first try" if r.first_try else "shown" if r.revealed
-                      else "✓ after retries" if r.done else "open")
-            rows.append((r.step.id, answers, result, f"{r.step.value:.10g}" if r.done else "?"))
+                      else "✓ retried" if r.done else "open")
+            rows.append((r.step.id, [t for t, _ in r.attempts], result, f"{r.step.value:.9g}" if r.done else "?"))
         self.app.push_screen(LookBackScreen(rows))

@@ -7,6 +7,8 @@ old once it is known)."""
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
@@ -25,9 +27,14 @@ class NetworkView(Static):
         self.values: dict[str, float] = {}
         self.path: set[str] = set()
         self.asking: str | None = None
+        self.weight_asked: str | None = None
 
     def show(self, values: dict[str, float], path: set[str], asking: str | None) -> None:
         self.values, self.path, self.asking = values, path, asking
+        # the weight the question is about (w6+, dE_total/dw6, dnet_o1/dw6): the compact
+        # picture keeps the name of its connection (h2→o1), the one it drops elsewhere
+        m = re.search(r"(?:^|/d)([wb]\d+)\+?$", asking or "")
+        self.weight_asked = m.group(1) if m else None
         self.redraw()
 
     def on_resize(self) -> None:
@@ -61,14 +68,32 @@ class NetworkView(Static):
         if not compact and after_known:
             text.append(f" → {self.values[cell.after]:.{digits}g}", style="italic")
         elif cell.after and cell.after == self.asking:
-            text.append(" → ??", style="reverse bold")
+            text.append("→??" if compact else " → ??", style="reverse bold")
         return text
+
+    def _name_the_asked_connection(self, cells: list[list[list[Text]]]) -> None:
+        """The compact picture drops the connections' names (h2→o1) but keeps that of the
+        weight asked about: on a free line under its column (the weights columns are shorter
+        than the neurons' next to them), else beside the weight."""
+        tallest = max(len(col) for col in cells)
+        for (_, col), drawn in zip(self.cols, cells):
+            for line, texts in zip(col, drawn):
+                if line[0].id is not None and line[0].id == self.weight_asked and len(line) > 1:
+                    name = Text(f" {line[0].label}:{line[1].label}", style="bold")
+                    if len(drawn) < tallest:
+                        drawn.append([name])
+                    else:
+                        texts[1] = Text(line[1].label, style="bold")
+                    return
 
     def _picture(self, compact: bool) -> Text:
         """A grid laid out by hand: no wrapping is ever wanted, and a Text renders far
         faster than a Rich Table on every answer."""
         gap = " " * (1 if compact else 2)
-        cells = [[[self._cell(c, compact) for c in line] for line in col] for _, col in self.cols]
+        cells = [[[Text("") if compact and c.id is None else self._cell(c, compact) for c in line]
+                  for line in col] for _, col in self.cols]
+        if compact:
+            self._name_the_asked_connection(cells)
         widths = [max([len(title)] + [sum(t.cell_len for t in line) for line in col])
                   for (title, _), col in zip(self.cols, cells)]
         out = Text()

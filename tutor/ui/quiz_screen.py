@@ -32,9 +32,11 @@ class QuizScreen(Screen):
         quiz: Quiz | None
         error: str = ""
 
-    def __init__(self, questions: int, exercises: list[str] | None = None, store=None):
+    def __init__(self, questions: int, exercises: list[str] | None = None, store=None, rng=None):
+        """rng: a random.Random for the draw (a fixed one gives the same quiz every time)."""
         super().__init__()
         self.request = (questions, exercises, store)
+        self.rng = rng
         self.quiz: Quiz | None = None
 
     def compose(self) -> ComposeResult:
@@ -58,7 +60,7 @@ class QuizScreen(Screen):
 
         n, names, store = self.request
         try:
-            self.post_message(self.Drawn(make_quiz(n, names, store)))
+            self.post_message(self.Drawn(make_quiz(n, names, store, self.rng)))
         except ExerciseError as e:
             self.post_message(self.Drawn(None, str(e)))
 

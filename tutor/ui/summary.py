@@ -115,7 +115,8 @@ class SummaryScreen(Screen):
         worker = get_current_worker()
         try:
             # another process: compiling the training kernel holds the GIL for long stretches
-            comparisons = run_separately(comparisons_of, self.lesson.ex, cancelled=lambda: worker.is_cancelled)
+            comparisons = run_separately(comparisons_of, str(self.lesson.ex.path), self.lesson.variant,
+                                         cancelled=lambda: worker.is_cancelled)
         except Exception as e:  # noqa: BLE001 - said on screen, never a traceback
             comparisons = f"they could not be worked out ({e})."
         if comparisons is not None:
