@@ -327,6 +327,8 @@ async def test_a_lesson_whose_figures_diverge_reaches_its_summary(tmp_path):
         app.show_summary(lesson)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
+        await app.workers.wait_for_complete()   # the comparison is worked out in a worker
+        await pilot.pause()
         text = str(app.screen.query_one("#summary-text").render())
         assert "E_total after 100 updates: printed 0.5, the run diverged." in text and "nan" not in text
         assert "The run diverged before 100 updates" in text
