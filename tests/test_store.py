@@ -560,3 +560,28 @@ def test_a_migration_that_lost_the_race_does_nothing(tmp_path):
     Store(home, learner="first")                                         # the other process
     _upgrade(late, 1)
     assert [(r["variant"], r["mode"], r["source"]) for r in Store(home).rows()] == [("q1", "quiz", "mazur")]
+
+
+async def test_a_learner_in_the_room_is_told_at_once_without_the_teachers_paths(tmp_path):
+    from tests.test_room import make_room
+    from tutor.ui.room_app import RoomApp
+
+    room, _ = make_room(tmp_path / "home")
+    app = RoomApp(room, "Ann Lee")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert notice(app.screen) == ""
+        store = app.store
+        store.retry_every = None
+        fill(store)   # the teacher's disk fills up during the lesson
+        app.screen.query_one("#answer").value = "0.3775"
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = notice(app.screen)
+        assert shown.startswith("⚠ Not saved on the teacher's computer just now") and str(tmp_path) not in shown
+        store.db.execute("PRAGMA max_page_count = 1000000")
+        assert store.flush()
+        await pilot.pause()
+        assert notice(app.screen) == ""
+    assert [e.text for e in Store(tmp_path / "home", room="test-room", learner="Ann Lee").events("mazur", "")] == [
+        "0.3775"]

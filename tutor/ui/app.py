@@ -50,7 +50,7 @@ class BPTutorApp(App):
         status = self.store.status
         if status.ok and status.message:   # moved aside: said once; any lasting problem stays on screen
             self.notify(status.message, severity="warning", timeout=15)
-        self.saving_problem = "" if status.ok else status.message or ""
+        self.saving_problem = "" if status.ok else self.saving_words(status)
         if self.quiz_request is not None:
             from .quiz_screen import QuizScreen
 
@@ -72,11 +72,19 @@ class BPTutorApp(App):
 
         self.post_message(StoreChanged(status))
 
+    def saving_words(self, status) -> str:
+        """What the learner is told about saving: the store's own sentence (what, where)."""
+        return status.message or ""
+
     def on_store_changed(self, message) -> None:
         status = message.status
-        if status.ok and self.saving_problem and status.message:
-            self.notify(status.message, title="Saved", timeout=8)
-        self.saving_problem = "" if status.ok else status.message or ""
+        words = self.saving_words(status)
+        if status.ok:
+            if self.saving_problem and words:
+                self.notify(words, title="Saved", timeout=8)
+            self.saving_problem = ""
+        else:
+            self.saving_problem = words
 
     def _resume_last(self) -> None:
         """`bptutor` reopens the lesson worked on last, if it is not finished."""

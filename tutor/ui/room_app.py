@@ -101,14 +101,23 @@ class RoomApp(BPTutorApp):
         event.prevent_default()  # not BPTutorApp's on_mount: its store is nobody's in particular
 
         self.store = room_store(self.room, self.learner)
-        if self.store.message:  # the teacher's paths are not the learner's business
-            self.notify("Your answers cannot be saved on the teacher's computer just now: tell the teacher.",
-                        severity="error", timeout=30)
+        self.store.on_status = self._store_status   # a write that fails later is said at once too
+        status = self.store.status
+        self.saving_problem = "" if status.ok else self.saving_words(status)
         last = self.store.last()  # back after a reload or a lost connection: the same lesson
         if last is not None and last[0] in self.room.exercises:
             self.open_lesson(last[0])
         elif len(self.room.exercises) == 1:
             self.open_lesson(self.room.exercises[0])
+
+    def saving_words(self, status) -> str:
+        """As the store says it, without the teacher's paths (not the learner's business)."""
+        if status.ok:
+            return "Your answers are saved again on the teacher's computer."
+        if not status.saving:
+            return "Your answers cannot be saved on the teacher's computer: tell the teacher."
+        return ("Not saved on the teacher's computer just now: your answers are kept and saved as soon as it can "
+                "be. Tell the teacher if this stays.")
 
     def open_lesson(self, name: str) -> None:
         """One of the room's lessons, with the learner's numbers, where they left it (the
