@@ -1,8 +1,8 @@
 """One lesson: the steps of one update, asked one at a time, with hints and a summary.
 
-The learner's own values are kept beside the exact ones: a later step is also judged
-on them (follow-through), and the numbers the lesson shows are the exact ones once a
-step is done.
+An answer accepted is right: in later answers its name stands for the exact value, and
+the numbers the lesson shows are the exact ones. The learner's answers as typed are kept
+too: a later step worked by hand from their rounded digits is also right.
 """
 
 from __future__ import annotations
