@@ -228,18 +228,18 @@ class TestSummaryWhileItPrepares:
     typed before it was drawn do not act on it."""
 
     async def test_the_summary_says_it_prepares_the_comparison_then_fills_in(self, mazur_app):
-        """First "preparing the comparison with the post…", then the post's figures."""
+        """First the printed figures are "being worked out…", then they are there."""
         async with mazur_app.run_test(size=(100, 32)) as pilot:
             await _to_last_step(pilot)
             await pilot.press(*"0.2910277737", "enter")
             await pilot.pause()
             assert isinstance(mazur_app.screen, SummaryScreen)
             text = str(mazur_app.screen.query_one("#summary-text").render())
-            assert "preparing the comparison with the post…" in text and "Right at the first try" in text
+            assert "The figures printed in" in text and "being worked out" in text and "Right at the first try" in text
             await mazur_app.workers.wait_for_complete()
             await pilot.pause()
             text = str(mazur_app.screen.query_one("#summary-text").render())
-            assert "28 of 33 follow from the algorithm as stated" in text and "preparing" not in text
+            assert "28 of 33 follow from the algorithm as stated" in text and "being worked out" not in text
 
     async def test_an_enter_typed_twice_does_not_leave_the_summary_unseen(self, mazur_app):
         """The last answer's Enter and a second Enter at once: the summary stays on screen."""

@@ -23,7 +23,7 @@ from textual.widgets import Footer, Static
 from ..lesson.reference import Comparison
 from ..lesson.session import Lesson
 
-PREPARING = "preparing the comparison with the post…"
+PREPARING = "being worked out (it trains the network)…"
 
 
 def summary_text(lesson: Lesson, comparisons: list[Comparison] | str | None = None) -> str:
