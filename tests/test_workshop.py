@@ -279,3 +279,25 @@ async def test_a_lessons_header_says_whose_numbers_it_has():
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert "Ann Lee's numbers" in str(app.screen.query_one("#progress").render())
+
+
+def test_progress_keeps_a_finished_attempt_after_starting_again(tmp_path):
+    """Opening a finished lesson and starting again must not make the finished attempt
+    vanish from bptutor progress: it stays as an earlier attempt with its score."""
+    from tutor.lesson.opening import open_lesson, start_again
+
+    store = Store(tmp_path / "home")
+    opening = open_lesson("mazur", "", store)
+    lesson = opening.lesson
+    lesson.submit("0.1")                       # one wrong answer, then every step right
+    while not lesson.finished:
+        lesson.submit(repr(lesson.current.step.value))
+    again = open_lesson("mazur", "", store)
+    assert again.finished
+    fresh = start_again(again)
+    fresh.submit(repr(fresh.current.step.value))
+    lines = progress_lines(store)
+    assert lines[0].startswith("A Step by Step Backpropagation Example (mazur, own numbers): 1 of 32 steps done, "
+                               "at out_h1; right at the first try: 1;")
+    assert len(lines) == 2 and lines[1].startswith("    earlier attempt (")
+    assert lines[1].endswith("): finished; right at the first try: 31 of 32")

@@ -479,6 +479,21 @@ class Store:
     def events(self, exercise: str, variant: str) -> list[Event]:
         """The events of this learner's current attempt at a lesson, in order (those not
         written yet included)."""
+        return self.attempts(exercise, variant)[-1]
+
+    @staticmethod
+    def attempts_of(events: list[Event]) -> list[list[Event]]:
+        """A lesson's events cut into attempts: a 'start' event begins a fresh one."""
+        attempts: list[list[Event]] = [[]]
+        for e in events:
+            if e.kind == "start":
+                attempts.append([])
+            else:
+                attempts[-1].append(e)
+        return attempts
+
+    def attempts(self, exercise: str, variant: str) -> list[list[Event]]:
+        """Every attempt at a lesson by this learner, oldest first (the last is the current one)."""
         rows = self._read("SELECT step, kind, text, value, verdict, mistake, hints, at FROM events "
                           "WHERE room = ? AND learner = ? AND exercise = ? AND variant = ? AND mode = 'lesson' "
                           "ORDER BY seq", (self.room, self.learner, exercise, variant))
@@ -486,8 +501,7 @@ class Store:
         events += [Event(*(r[c] for c in ("step", "kind", "text", "value", "verdict", "mistake", "hints", "at")))
                    for r in self._pending_rows(room=self.room, learner=self.learner, exercise=exercise,
                                                variant=variant, mode="lesson")]
-        starts = [i for i, e in enumerate(events) if e.kind == "start"]
-        return events[starts[-1] + 1:] if starts else events
+        return self.attempts_of(events)
 
     def last(self) -> tuple[str, str] | None:
         """(where to open it from, variant) of this learner's lesson worked on most recently."""

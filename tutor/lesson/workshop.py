@@ -23,7 +23,7 @@ from .catalog import bundled
 from .exercise import Exercise, ExerciseError, load
 from .opening import open_lesson
 from .printout import describe
-from .session import question_text
+from .session import Lesson, question_text
 from .store import Store, exercise_key
 from .variants import variant_worked
 
@@ -303,6 +303,22 @@ def gradebook_text(rows: list[dict], fmt: str = "csv") -> str:
     return _table(gradebook(rows), GRADEBOOK_FIELDS, fmt)
 
 
+def _earlier_attempts(store: Store, lesson: Lesson) -> list[str]:
+    """One line for each attempt finished before the current one began (a finished lesson
+    opened again starts afresh, and its old answers stay in the store)."""
+    lines = []
+    for events in store.attempts(lesson.key, lesson.variant)[:-1]:
+        earlier = Lesson(lesson.worked, lesson.variant)
+        earlier.resume(events)
+        if not events:
+            continue
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(events[-1].at))
+        first = sum(r.first_try for r in earlier.records)
+        state = "finished" if earlier.finished else f"left at {earlier.current.step.id}"
+        lines.append(f"    earlier attempt ({when}): {state}; right at the first try: {first} of {len(earlier.records)}")
+    return lines
+
+
 def progress_lines(store: Store, only: set[str] | None = None) -> list[str]:
     """`only`: the exercise keys to report (a course's), or None for all."""
     lines = []
@@ -325,6 +341,7 @@ def progress_lines(store: Store, only: set[str] | None = None) -> list[str]:
         mistakes = ", ".join(f"{m}" + (f" x{n}" if n > 1 else "") for m, n in lesson.mistakes.items()) or "none"
         lines.append(f"{lesson.ex.title} ({source}, {who}): {done} of {len(lesson.records)} steps done, {state}; "
                      f"right at the first try: {first}; mistakes met: {mistakes}")
+        lines += _earlier_attempts(store, lesson)
     if quiz:
         right = sum(r["verdict"] in CREDITED for r in quiz)
         lines.append(f"Quizzes: {len(quiz)} steps answered, {right} right.")
