@@ -21,3 +21,59 @@ def mazur():
 def _private_home(tmp_path, monkeypatch):
     """Every test gets its own progress store: nothing is written to the real home."""
     monkeypatch.setenv("BPTUTOR_HOME", str(tmp_path / "bptutor-home"))
+
+
+async def lesson_opened(app, timeout: float = 30.0) -> None:
+    """Until the lesson the app is opening (in its worker, ui.preparing) is on screen or
+    refused: what a learner waits for before typing."""
+    import asyncio
+    import time
+
+    end = time.monotonic() + timeout
+    while getattr(app, "opening", None) is not None:
+        if time.monotonic() > end:
+            raise TimeoutError(f"the lesson {app.opening.title!r} did not open in {timeout:g} s")
+        await asyncio.sleep(0.005)
+
+
+@pytest.fixture(autouse=True)
+def _pilot_waits_for_lessons(request, monkeypatch):
+    """The pilot waits as a learner does: at the start of run_test (and of an auto-pilot, as
+    snapshots use) and in every wait of its own (press, click, pause), a lesson being
+    opened first opens. Tests of the wait itself
+    (the preparing screen, keys typed meanwhile) are marked `opening` and see it as it is."""
+    if request.node.get_closest_marker("opening"):
+        return
+    from contextlib import asynccontextmanager
+
+    from textual.app import App
+    from textual.pilot import Pilot
+
+    wait_for_screen, run_test, run_async = Pilot._wait_for_screen, App.run_test, App.run_async
+
+    async def wait(self, timeout: float = 30.0) -> bool:
+        await lesson_opened(self.app, timeout)
+        return await wait_for_screen(self, timeout)
+
+    @asynccontextmanager
+    async def run_test_opened(self, *args, **kwargs):
+        async with run_test(self, *args, **kwargs) as pilot:
+            await pilot._wait_for_screen()
+            yield pilot
+
+    async def run_async_opened(self, *args, auto_pilot=None, **kwargs):
+        if auto_pilot is not None:
+            given = auto_pilot
+
+            async def auto_pilot(pilot):
+                await pilot._wait_for_screen()
+                await given(pilot)
+        return await run_async(self, *args, auto_pilot=auto_pilot, **kwargs)
+
+    monkeypatch.setattr(Pilot, "_wait_for_screen", wait)
+    monkeypatch.setattr(App, "run_async", run_async_opened)
+    monkeypatch.setattr(App, "run_test", run_test_opened)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "opening: the pilot does not wait for a lesson being opened")

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.worker import get_current_worker
 
 from .home import HomeScreen
 
@@ -39,6 +41,7 @@ class BPTutorApp(App):
         self.train_first = train  # `bptutor train EXERCISE` on a terminal
         # lessons opened in this run, by (exercise, variant); across runs the store resumes them
         self.lessons: dict[tuple[str, str], "Lesson"] = {}
+        self.opening = None  # the lesson being prepared in a worker (a preparing.Request), if any
 
     def get_default_screen(self) -> HomeScreen:
         return HomeScreen(self.course)  # the bottom of the stack: Escape always comes back here
@@ -96,22 +99,75 @@ class BPTutorApp(App):
 
     def _start(self, source: "str | Exercise | Worked", variant: str = "", only_unfinished: bool = False,
                quiet: bool = False) -> None:
-        """Open a lesson (lesson.opening decides: fresh, resumed, or finished before).
-        A wrong file is said in a message and nothing opens; `quiet`: not even that (the
-        lesson reopened at start-up whose file has gone: the home screen it is)."""
+        """Open a lesson (lesson.opening decides: fresh, resumed, or finished before) in a
+        worker, with 'Preparing <title>…' on screen meanwhile (ui.preparing). A wrong file is
+        said in a message and nothing opens; `quiet`: not even that (the lesson reopened at
+        start-up whose file has gone: the home screen it is)."""
+        from .preparing import PreparingScreen, Request, title_of
+
+        request = Request(source, variant, title_of(source), only_unfinished, quiet)
+        if self.opening is not None and isinstance(self.screen, PreparingScreen):
+            self.pop_screen()  # another lesson asked for meanwhile (the room's reload): this one
+        self.opening = request
+        self.push_screen(PreparingScreen(request.title))
+        self._open_in_worker(request, dict(self.lessons))
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_in_worker(self, request, kept: dict) -> None:
+        """The slow part, off the UI thread: the first NumPy import, the worked update, the
+        replay of stored answers (a copy of the open lessons: the app's own is the UI
+        thread's). The lesson screens are imported here too, so the UI thread finds them."""
         from ..lesson.exercise import ExerciseError
-        from ..lesson.opening import open_lesson, start_again
-        from .lesson_screen import LessonScreen
+        from ..lesson.opening import open_lesson
+        from . import lesson_screen  # noqa: F401 (imported for the UI thread)
+        from .preparing import LessonOpened, LessonRefused
 
         try:
-            opening = open_lesson(source, variant, self.store, kept=self.lessons)
+            message = LessonOpened(request, open_lesson(request.source, request.variant, self.store, kept=kept))
         except ExerciseError as e:
-            if not quiet:
-                self.notify(str(e), title="This lesson cannot be opened", severity="error", timeout=10)
+            message = LessonRefused(request, str(e))
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+    def cancel_opening(self) -> None:
+        """Escape while a lesson is being prepared: back where the learner was."""
+        from .preparing import PreparingScreen
+
+        self.opening = None
+        self.workers.cancel_group(self, "open")
+        if isinstance(self.screen, PreparingScreen):
+            self.pop_screen()
+
+    def _arrived(self, request) -> bool:
+        """Whether a worker's message is for the lesson still awaited; its screen goes."""
+        from .preparing import PreparingScreen
+
+        if request is not self.opening:
+            return False  # cancelled, or another lesson asked for since
+        self.opening = None
+        if isinstance(self.screen, PreparingScreen):
+            self.pop_screen()
+        return True
+
+    def on_lesson_refused(self, message) -> None:
+        if self._arrived(message.request):
+            self.opening_refused(message.why, message.request.quiet)
+
+    def opening_refused(self, why: str, quiet: bool) -> None:
+        if not quiet:
+            self.notify(why, title="This lesson cannot be opened", severity="error", timeout=10)
+
+    def on_lesson_opened(self, message) -> None:
+        if not self._arrived(message.request):
             return
+        from ..lesson.opening import start_again
+        from .lesson_screen import LessonScreen
+
+        opening = message.opening
         lesson = opening.lesson
+        self.lessons[(lesson.key, lesson.variant)] = lesson
         if opening.finished:  # done before: look at how it went, or start again
-            if only_unfinished:
+            if message.request.only_unfinished:
                 return
             from .dialogs import FinishedScreen
 

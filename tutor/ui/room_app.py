@@ -124,10 +124,10 @@ class RoomApp(BPTutorApp):
         app's one way of opening lessons; errors quiet: they would name the teacher's files)."""
         if name not in self.room.exercises:
             return
-        before = self.screen
-        self._start(name, self.room.variant_of(self.learner), quiet=True)
-        if self.screen is before and not isinstance(before, RoomLessonScreen):
-            self.notify("This lesson cannot be opened just now: tell the teacher.", severity="error", timeout=15)
+        self._start(name, self.room.variant_of(self.learner))
+
+    def opening_refused(self, why: str, quiet: bool) -> None:
+        self.notify("This lesson cannot be opened just now: tell the teacher.", severity="error", timeout=15)
 
     def push_screen(self, screen, *args, **kwargs):
         if type(screen) is LessonScreen:  # the app opens lessons; the room adds its rules for hints
