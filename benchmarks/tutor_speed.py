@@ -49,7 +49,12 @@ from tutor.ui.app import BPTutorApp
 class Timed(BPTutorApp):
     def on_mount(self):
         super().on_mount()
-        self.call_after_refresh(self.exit)
+        self.call_after_refresh(self.drawn)
+    def drawn(self):   # a lesson being opened (in a worker) first opens
+        if self.opening is None:
+            self.call_after_refresh(self.exit)
+        else:
+            self.set_timer(0.002, self.drawn)
 Timed({exercise}).run(headless=True)
 """
 
@@ -92,6 +97,8 @@ async def feedback_latency(n: int = 40) -> list[float]:
     app = BPTutorApp(load("mazur"))
     times: list[float] = []
     async with app.run_test(size=(100, 30)) as pilot:
+        while app.opening is not None:   # the lesson is opened in a worker
+            await asyncio.sleep(0.005)
         await pilot.pause()
         screen = app.screen
         for k in range(n):
@@ -198,6 +205,8 @@ async def main():
     ticks = []
     app = BPTutorApp(load("mazur"))
     async with app.run_test(size=(100, 30)) as pilot:
+        while app.opening is not None:   # the lesson is opened in a worker
+            await asyncio.sleep(0.005)
         await pilot.pause()
         lesson = app.screen.lesson
         for _ in range(200):

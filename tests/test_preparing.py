@@ -193,3 +193,15 @@ async def test_a_lesson_finished_before_is_not_reopened_at_start_up_but_is_from_
         assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 1
         await pilot.press("enter")
         assert isinstance(app.screen, LessonScreen) and app.screen.lesson.index == 0
+
+
+@pytest.mark.opening
+async def test_a_teachers_file_is_named_by_its_own_title_as_it_is(gate, tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(LARGE.replace("Two hidden layers of seven", "Nets [/b] and [red]layers"))
+    app = BPTutorApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson(str(path))
+        await pilot.pause()
+        assert "Preparing Nets [/b] and [red]layers…" in shown(app.screen)
+        gate.open()

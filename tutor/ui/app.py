@@ -110,6 +110,10 @@ class BPTutorApp(App):
             self.pop_screen()  # another lesson asked for meanwhile (the room's reload): this one
         self.opening = request
         self.push_screen(PreparingScreen(request.title))
+        # what the app holds so far lives as long as it does: out of the collector's full
+        # passes, which the worker's thousands of new objects would set off (50-120 ms each
+        # on the 2-core machine, the GIL held throughout, on whichever thread allocates)
+        gc.freeze()
         self._open_in_worker(request, dict(self.lessons))
 
     @work(thread=True, exclusive=True, group="open")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -60,9 +61,24 @@ def title_of(source: object) -> str:
         if source in bundled():
             info = peek(source)
             return info[0] if isinstance(info, tuple) else source
-        return Path(source).name
+        return _file_title(Path(source))
     ex = getattr(source, "ex", source)   # a Worked has its Exercise as .ex
     return getattr(ex, "title", "") or "the lesson"
+
+
+def _file_title(path: "Path") -> str:
+    """A teacher's file: its title if a small TOML file says one (the worker refuses a
+    wrong file with the reason), else its name."""
+    import tomllib
+
+    try:
+        if path.stat().st_size <= 64_000:
+            title = tomllib.loads(path.read_text(encoding="utf-8")).get("title")
+            if isinstance(title, str) and title.strip():
+                return title.strip()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        pass
+    return path.name
 
 
 class PreparingScreen(ModalScreen[None]):
@@ -95,7 +111,7 @@ class PreparingScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"Preparing {self.title}…", id="preparing-title")
+            yield Static(Text(f"Preparing {self.title}…"), id="preparing-title")  # a title is no markup
             yield LoadingIndicator()
             yield Static("Escape: back    Ctrl+Q: quit", id="preparing-keys")
 
