@@ -13,6 +13,7 @@ from tutor.lesson.opening import worked_for
 from tutor.lesson.session import Lesson, exercise_key
 from tutor.lesson.store import Store
 from tutor.ui.app import BPTutorApp
+from tutor.ui.dialogs import FinishedScreen
 from tutor.ui.home import HomeScreen
 from tutor.ui.lesson_screen import LessonScreen
 from tutor.ui.preparing import PreparingScreen
@@ -179,7 +180,7 @@ async def test_a_wrong_file_is_said_in_one_line_and_the_learner_stays_where_they
         assert "\n" not in note.message
 
 
-async def test_a_lesson_finished_before_is_not_reopened_at_start_up_but_is_from_the_list():
+async def test_a_lesson_finished_before_is_not_reopened_at_start_up_but_is_from_the_list_after_asking():
     from tutor.lesson.opening import open_lesson
 
     store = Store()
@@ -192,6 +193,8 @@ async def test_a_lesson_finished_before_is_not_reopened_at_start_up_but_is_from_
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 1
         await pilot.press("enter")
+        assert isinstance(app.screen, FinishedScreen)  # look at it or start again
+        await pilot.press("a")
         assert isinstance(app.screen, LessonScreen) and app.screen.lesson.index == 0
 
 
