@@ -464,6 +464,21 @@ def test_a_course_folder_gives_its_exercises_in_order_and_a_wrong_file_its_one_l
         exercise_specs([str(course)])
 
 
+def test_a_room_refuses_a_file_whose_lesson_cannot_be_built(tmp_path):
+    """A file that loads but whose [lesson] asks a step the update does not have is refused
+    when the room opens, with its one line, not when a learner picks it in the browser."""
+    from tutor.lesson.catalog import bundled_dir
+    from tutor.lesson.exercise import ExerciseError
+    from tutor.room.run import exercise_specs
+
+    text = (bundled_dir() / "mazur.toml").read_text()
+    bad = tmp_path / "ask.toml"
+    bad.write_text(text.split("[lesson]")[0] + '[lesson]\nask = ["net_h9"]\n' if "[lesson]" in text
+                   else text + '\n[lesson]\nask = ["net_h9"]\n')
+    with pytest.raises(ExerciseError, match=r"ask.toml: lesson.ask\[0\]: 'net_h9' is not a step"):
+        exercise_specs([str(bad)])
+
+
 def test_bptutor_gradebook_after_the_room_closed(tmp_path, capsys):
     from tests.room_class import fill
     from tutor.__main__ import main

@@ -18,6 +18,7 @@ def exercise_specs(items: list[str]) -> list[str]:
     Each is kept as where to load it from: a bundled name, or the file's absolute path."""
     from ..lesson.catalog import bundled_dir
     from ..lesson.exercise import load
+    from ..lesson.worked import build
 
     specs: list[str] = []
     for item in items:
@@ -32,7 +33,8 @@ def exercise_specs(items: list[str]) -> list[str]:
         else:
             files = [item]
         for f in files:
-            ex = load(str(f))  # a wrong file gets its one line here, before anything opens
+            ex = load(str(f))
+            build(ex)  # a wrong file (an unknown id in [lesson] ask too) gets its one line here, before anything opens
             path = ex.path.resolve()
             key = ex.name if path.parent == bundled_dir().resolve() else str(path)
             if key not in specs:
