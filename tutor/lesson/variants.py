@@ -13,6 +13,7 @@ it is drawn again (the draw number is part of the hash).
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import replace
 
 import numpy as np
@@ -39,9 +40,18 @@ DEFAULTS = {
 KINDS = ("weights", "biases", "inputs", "targets", "learning_rate")
 
 
+def same_name(name: str) -> str:
+    """What of a name draws the numbers: "Jo de Vries", "jo  DE vries " and "Jo De Vries" are
+    one learner with one set of numbers, on a key, a sheet, in verify and in the room
+    (which shows names capitalised). Invisible characters and runs of spaces do not count."""
+    text = unicodedata.normalize("NFC", name)
+    text = "".join(" " if c.isspace() else c for c in text if c.isspace() or unicodedata.category(c)[0] != "C")
+    return " ".join(text.split()).casefold()
+
+
 def uniform(name: str, label: str, k: int) -> float:
-    """A number in [0, 1) from the name, what it is for, and which draw."""
-    digest = hashlib.sha256(f"{VERSION}\0{name}\0{label}\0{k}".encode()).digest()
+    """A number in [0, 1) from the name (as same_name gives it), what it is for, and which draw."""
+    digest = hashlib.sha256(f"{VERSION}\0{same_name(name)}\0{label}\0{k}".encode()).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
 
 

@@ -25,14 +25,15 @@ from .opening import open_lesson
 from .printout import describe
 from .session import Lesson, question_text
 from .store import Store, exercise_key
-from .variants import variant_worked
+from .variants import same_name, variant_worked
 
 CODE_VERSION = "bptutor-code-1"
 
 
 # --- completion codes -------------------------------------------------------------------------
 def _digest(exercise: str, variant_name: str, first: int, asked: int) -> str:
-    raw = hashlib.sha256(f"{CODE_VERSION}\0{exercise}\0{variant_name}\0{first}\0{asked}".encode()).digest()
+    # the name as variants draw from it: "cy diaz" verifies the code Cy Diaz was shown
+    raw = hashlib.sha256(f"{CODE_VERSION}\0{exercise}\0{same_name(variant_name)}\0{first}\0{asked}".encode()).digest()
     return base64.b32encode(raw).decode()[:8]
 
 
