@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +75,41 @@ def test_variants_that_cannot_be_made_fail(tmp_path):
     report = lint(write(tmp_path, MAZUR + "\n[variants]\nweights = 0.5\ninputs = [0.05, 0.95]\n"),
                   allow_collisions=True)
     assert any(e.startswith("variants cannot be made: no variant without colliding mistakes") for e in report.errors)
+
+
+def test_a_question_test_judged_right_says_right_in_words(tmp_path):
+    """The lint names a status as a teacher writes it in `expect`, never as a Python value."""
+    text = MAZUR + '\n[lesson]\n[[lesson.tests]]\nstep = "out_o1"\nanswer = "0.75136507"\nexpect = "wrong"\n'
+    report = lint(write(tmp_path, text), allow_collisions=True)
+    assert report.errors == ["lesson.tests[0] (out_o1, answer 0.75136507): expected 'wrong', judged 'right'"]
+
+
+def test_an_id_without_its_sample_suffix_suggests_it_first(tmp_path):
+    """With several samples, `net_h1` is most likely meant as `net_h1_s1`."""
+    from tutor.lesson.exercise import ExerciseError
+
+    example = (Path(__file__).resolve().parent.parent / "docs" / "examples" / "softmax-online.toml").read_text()
+    text = example.split("\n[lesson]")[0] + '\n[lesson]\nask = ["net_h1"]\n'
+    with pytest.raises(ExerciseError, match=r"'net_h1' is not a step of this update \(did you mean net_h1_s1 or"):
+        write(tmp_path, text)
+
+
+def test_softmax_targets_must_add_up_to_one(tmp_path):
+    """Soft labels that do not sum to 1 would make out - target a wrong node delta."""
+    from tutor.lesson.exercise import ExerciseError
+
+    example = (Path(__file__).resolve().parent.parent / "docs" / "examples" / "softmax-online.toml").read_text()
+    text = example.replace("targets = [[1.0, 0.0, 0.0]", "targets = [[0.3, 1.0, 0.0]")
+    with pytest.raises(ExerciseError, match=r"data.targets\[0\]: softmax targets are a distribution: they must add "
+                                            r"up to 1, not 1.3"):
+        write(tmp_path, text)
+
+
+def test_a_sheet_for_a_teachers_file_names_the_file(tmp_path):
+    """Learners are told to check with the command that opens the teacher's file, by its path."""
+    from tutor.lesson.workshop import sheet_markdown
+
+    path = tmp_path / "my ex.toml"
+    path.write_text(MAZUR)
+    sheet = sheet_markdown(load(str(path)), ["Ann"])
+    assert f'check your answers with bptutor "{path}" --variant "Ann".' in sheet

@@ -276,6 +276,11 @@ class _Reader:
         T = self.matrix(data["targets"], "data.targets", len(X), sizes[-1])
         if loss == "cross_entropy" and (np.any(T < 0) or np.any(T > 1)):
             self.fail("data.targets", "cross_entropy needs targets between 0 and 1")
+        if acts[-1] == "softmax":  # the node delta out - target holds only for targets that sum to 1
+            for n, row in enumerate(T):
+                if abs(float(row.sum()) - 1.0) > 1e-9:
+                    self.fail(f"data.targets[{n}]", f"softmax targets are a distribution: they must add up to 1, "
+                              f"not {float(row.sum()):g}")
 
         n_weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
         if n_weights > MAX_WEIGHTS:  # said before any array of that size is made

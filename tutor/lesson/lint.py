@@ -112,5 +112,7 @@ def question_test(worked: Worked, t: QuestionTest) -> str:
     return f"expected {want!r}, judged {said}"
 
 
-def _status(status: str) -> str:
-    return {"more_digits": "'more digits'", "follow_through": "'follow-through'"}.get(status, repr(status))
+def _status(status) -> str:
+    """The word a teacher writes in `expect` for a status (a Status or its stored text)."""
+    word = getattr(status, "value", status)
+    return {"more_digits": "'more digits'", "follow_through": "'follow-through'"}.get(word, repr(word))

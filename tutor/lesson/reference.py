@@ -165,6 +165,10 @@ def suggest(word: str, known) -> str:
     known = list(known)
     near = difflib.get_close_matches(word, known, n=3, cutoff=0.6)
     near.sort(key=known.index)
+    # with several samples the likely slip is the sample's suffix: net_h1 -> net_h1_s1
+    per_sample = [k for k in known if k.startswith(word + "_s") and k[len(word) + 2:].isdigit()]
+    if per_sample:
+        near = per_sample[:1] + [n for n in near if n != per_sample[0]][:2]
     return f" (did you mean {' or '.join(near)}?)" if near else ""
 
 

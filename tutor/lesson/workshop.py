@@ -108,8 +108,19 @@ def _pages(base: Exercise, variants: list[str], answers: bool) -> list[Page]:
             rows = [(s.id, _what(question_text(s, worked.context), s.symbol), "") for s in worked.asked]
             pages.append(Page(title, given, ("step", "what it is", "your answer"), rows,
                               "Give at least four significant digits; check your answers with bptutor "
-                              + (f"{ex.name} --variant \"{name}\"." if name else f"{ex.name}.")))
+                              + (f"{_opened_as(ex)} --variant \"{name}\"." if name else f"{_opened_as(ex)}.")))
     return pages
+
+
+def _opened_as(ex: Exercise) -> str:
+    """How a learner opens the exercise: a bundled one by name, a teacher's file by its path."""
+    from .catalog import bundled_dir
+
+    path = ex.path.resolve()
+    if path.parent == bundled_dir().resolve():
+        return ex.name
+    text = str(ex.path)
+    return f'"{text}"' if " " in text else text
 
 
 def _what(question: str, symbol: str) -> str:
