@@ -391,7 +391,7 @@ class TestNothingWaitsForTheCompiledLoop:
         run_out(s, 5000)
         f = s.frame()
         assert f.status is Status.DONE and f.final == ()
-        assert f.preparing.endswith("NumPy trains meanwhile, and the source's printed figures wait for it.")
+        assert f.preparing.endswith("takes a few seconds); the source's printed figures wait for it.")
         monkeypatch.undo()
         f = s.frame()
         assert f.preparing == "" and {c.id for c in f.final} == {"E_total", "out_o1", "out_o2"}

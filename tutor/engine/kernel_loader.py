@@ -60,6 +60,9 @@ def load() -> ModuleType | None:
     global _module, _state
     if _ready.is_set():
         return _module
+    if _thread is not None and _thread is not threading.current_thread():
+        _ready.wait()   # being prepared in the background: wait for it rather than compile twice
+        return _module
     with _lock:
         if _ready.is_set() or _module is not None:   # done, or being warmed by this thread
             return _module
@@ -84,8 +87,20 @@ def warm_in_background() -> None:
         if _ready.is_set() or _thread is not None:
             return
         _state = KernelState.PREPARING
-        _thread = threading.Thread(target=_load_compiling_elsewhere, name="bptutor-kernel", daemon=True)
+        _thread = threading.Thread(target=_prepare, name="bptutor-kernel", daemon=True)
         _thread.start()
+
+
+def _prepare() -> None:
+    """The background thread: whatever happens, those waiting are released (a loop that
+    could not be prepared counts as absent, and NumPy does the training)."""
+    global _module, _state
+    try:
+        _load_compiling_elsewhere()
+    except Exception:
+        _module, _state = None, KernelState.ABSENT
+    finally:
+        _ready.set()
 
 
 def _load_compiling_elsewhere() -> None:

@@ -42,7 +42,6 @@ class TrainingSession:
         self.speeds = speed_ladder(ex.iterations)
         self.speed_index = self.speeds.index(watch_speed(ex.iterations))
         self.final = FinalFigures(ex)
-        self.last_update: Solution | None = None
         self._reset(ex.network, ex.settings)
 
     def _reset(self, start: Network, settings, message: str = "Paused. Press Space to train.") -> None:
@@ -70,12 +69,15 @@ class TrainingSession:
         return self.speeds[self.speed_index]
 
     def preparing(self) -> str:
-        """What is being got ready meanwhile, in a sentence ("" when nothing)."""
-        if self.run.wants_kernel and not kernel_loader.ready():
-            waits = (", and the source's printed figures wait for it"
-                     if self.run.status is Status.DONE and self.ex.figures and self.runs_as_in_file() else "")
-            return ("Preparing the compiled training loop (the first run after installing takes a few "
-                    f"seconds); NumPy trains meanwhile{waits}.")
+        """What is being got ready meanwhile, and what waits for it, in a sentence ("" when
+        nothing is, or nothing waits)."""
+        if not self.run.wants_kernel or kernel_loader.ready():
+            return ""
+        what = ("Preparing the compiled training loop (the first run after installing takes a few seconds); ")
+        if self.run.status in (Status.RUNNING, Status.PAUSED, Status.STUCK):
+            return what + "NumPy trains meanwhile."
+        if self.run.status is Status.DONE and self.ex.figures and self.runs_as_in_file():
+            return what + "the source's printed figures wait for it."
         return ""
 
     # --- training (the worker) -------------------------------------------------------------------
@@ -165,7 +167,6 @@ class TrainingSession:
             self.pause()
             sol = solve(r.trainer.net, self.ex.X, self.ex.T, r.settings)
             r.advance(1)
-            self.last_update = sol
             if r.status is not Status.DIVERGED:
                 r.status = Status.PAUSED if self.iteration < self.target else r.status
                 self.message = (f"One update: iteration {self.iteration:,}, E_total {sol.error:.9g} -> "

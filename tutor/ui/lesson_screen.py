@@ -72,6 +72,10 @@ class LessonScreen(Screen):
     def on_mount(self) -> None:
         self.refresh_view()
         self.query_one(Input).focus()
+        # the summary and training use the compiled loop: get it ready in the background now
+        # (on the first run after installing it compiles for seconds, in its own process)
+        from ..engine import kernel_loader
+        kernel_loader.warm_in_background()
 
     # --- drawing -----------------------------------------------------------------------
     def refresh_view(self) -> None:
