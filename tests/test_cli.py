@@ -258,3 +258,11 @@ def test_a_zero_prints_as_0_never_minus_0():
     assert "0.55 - 0.5*0 " in w8 and "*-0" not in out
     dw8 = next(line for line in out.splitlines() if line.strip().startswith("dE_total/dw8"))
     assert dw8.split()[-1] == "0"
+
+
+def test_solve_prints_a_samples_own_error_after_the_update():
+    """Online with several samples the last step is E_total_s1+, the first sample's error after
+    its update; the text shows it as well as E_total after (over every sample)."""
+    out = subprocess.run([sys.executable, "-m", "tutor", "solve", str(Path(__file__).resolve().parent.parent / "docs" / "examples" /
+                          "softmax-online.toml")], capture_output=True, text=True, check=True).stdout
+    assert "After the update" in out and "\n  E_total_s1+ " in out and "E_total after the update:" in out

@@ -495,3 +495,5 @@ def test_bptutor_gradebook_after_the_room_closed(tmp_path, capsys):
     assert main(["gradebook", "--answers"]) == 0  # the last room opened
     log = capsys.readouterr().out.splitlines()
     assert sum(",Chen Wei," in line for line in log) == 12 + 3
+    assert main(["gradebook", "--room", "nosuch"]) == 1
+    assert capsys.readouterr().err == f"bptutor: no room named 'nosuch' in {home}; rooms: test-room.\n"

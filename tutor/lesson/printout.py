@@ -73,7 +73,9 @@ def solve_text(ex: Exercise, sol: Solution, comparisons: list[Comparison]) -> st
     # the update steps sit among the derivatives (w5+ right after dE_total/dw5, as in the
     # post); the tables gather them at the end, phase by phase
     for step in sorted(sol.steps, key=lambda s: PHASES.index(s.phase)):
-        if step.phase != "after":
+        # E_total+ is the line under the tables; a sample's own error after the update
+        # (E_total_s1+, online) is a step of its own and gets its table
+        if step.phase != "after" or step.id != "E_total+":
             groups.setdefault(_section(step), []).append(step)
     for title, steps in groups.items():
         lines += _table(title, steps)

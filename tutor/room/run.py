@@ -152,6 +152,9 @@ def gradebook(args) -> int:
         print(f"bptutor: no room has been opened with the store in {home}.", file=sys.stderr)
         return 1
     name = args.room or max(names, key=lambda n: room_file(home, n).stat().st_mtime)
+    if name not in names:
+        print(f"bptutor: no room named {name!r} in {home}; rooms: {', '.join(names)}.", file=sys.stderr)
+        return 1
     try:
         room = RoomConfig.load(room_file(home, name))
     except RoomError as e:
