@@ -331,6 +331,17 @@ class TestTheAnswerBox:
             await pilot.press(*"0.3775", "enter")
             assert "net_h1" in mazur_app.screen.query_one("#answer").placeholder
 
+    async def test_the_placeholder_offers_only_names_an_answer_may_use(self, mazur_app):
+        """At w6+ the lesson never asked dE_total/dw6, so the placeholder must not offer it
+        (typing it was refused as 'not known yet')."""
+        async with mazur_app.run_test(size=(100, 32)) as pilot:
+            lesson = mazur_app.screen.lesson
+            while lesson.current.step.id != "w6+":
+                await pilot.press(*repr(lesson.current.step.value), "enter")
+                await pilot.pause()
+            text = mazur_app.screen.query_one("#answer").placeholder
+            assert "w6" in text and "dE_total/dw6" not in text
+
 
 class TestScreensThatFit:
     """Issue 10 §7: look back and help fit at 80x24 and 100x32; the picture keeps the label

@@ -9,6 +9,7 @@ from textual.containers import ScrollableContainer
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from ..engine.steps import identifier
 from ..lesson.checking import Verdict
 from ..lesson.picture import on_path
 from ..lesson.session import Lesson
@@ -39,9 +40,12 @@ def show_feedback(box: Static, status: str, message: str, before: str = "", afte
     box.update(text)
 
 
-def placeholder(step) -> str:
-    """An example that fits the step and is not its answer: the names it is made from."""
-    names = [d for d in step.depends if d != "eta"][:3] or ["w5", "out_h1"]
+def placeholder(step, known: dict[str, float]) -> str:
+    """An example that fits the step and is not its answer: the names it is made from that
+    an answer may use now (a name the lesson never asks is not offered)."""
+    names = [d for d in step.depends if d != "eta" and identifier(d) in known][:3]
+    if not names:
+        return "a number (0.1234) or an expression"
     return f"a number (0.1234) or an expression using {', '.join(names)}"
 
 
@@ -92,7 +96,7 @@ class LessonScreen(Screen):
         path = on_path(r.step, self.by_id) if r else set()
         self.query_one(NetworkView).show(values, path, r.step.id if r else None)
         if r:
-            self.query_one(AnswerBox).placeholder = placeholder(r.step)
+            self.query_one(AnswerBox).placeholder = placeholder(r.step, lesson.known())
             q = Text()
             q.append(f"{r.step.symbol}", style="bold")
             q.append("\n" + lesson.question(r))
