@@ -128,3 +128,20 @@ class TestOneSpelling:
         """A near miss gets "did you mean"."""
         with pytest.raises(AnswerError, match=f"did you mean {suggestion}\\?"):
             parse(text, NAMES)
+
+
+class TestWhatLearnersWrite:
+    """Ways of writing that a learner's trial ran into: the questions say "passed through the
+    sigmoid function"; the post writes ½(target - out)²; with several samples i1 is i1_s1."""
+
+    def test_sigmoid_is_a_function(self):
+        assert parse("sigmoid(0.3775)", NAMES).value == pytest.approx(0.593269992, abs=1e-9)
+        assert parse("sigmoid(-800)", NAMES).value == 0.0 and parse("sigmoid(800)", NAMES).value == 1.0
+
+    def test_a_number_before_a_bracket_says_to_put_a_star(self):
+        with pytest.raises(AnswerError, match=r"Put \* between a number and a bracket"):
+            parse("½(0.01-out_o1)^2", NAMES)
+
+    def test_a_name_without_its_sample_suffix_suggests_it(self):
+        with pytest.raises(AnswerError, match="with several samples each has its own: did you mean i1_s1"):
+            parse("w1*i1", {"w1": 0.1, "i1_s1": 0.05, "i1_s2": 0.9})

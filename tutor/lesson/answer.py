@@ -26,11 +26,18 @@ MAX_LENGTH = 200       # characters: a number or a short expression is enough
 MAX_NODES = 120        # syntax-tree nodes
 MAX_MAGNITUDE = 1e100  # anything larger is not an answer to any step here
 
+def _sigmoid(x: float) -> float:
+    # 1 / (1 + e^-x), written so that neither side overflows
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
 FUNCTIONS = {
     "exp": math.exp, "log": math.log, "ln": math.log, "sqrt": math.sqrt, "tanh": math.tanh,
+    "sigmoid": _sigmoid,  # the questions say "passed through the sigmoid function": learners write it
 }
 CONSTANTS = {"e": math.e, "pi": math.pi}
-SYNTAX = "numbers, + - * / ^ and brackets, exp ln log sqrt tanh max, e, pi and names such as w5 or out_h1"
+SYNTAX = ("numbers, + - * / ^ and brackets, exp ln log sqrt tanh sigmoid max, e, pi and names such as w5 or "
+          "out_h1")
 
 
 class AnswerError(Exception):
@@ -185,8 +192,10 @@ class _Evaluator:
             name = node.func.id
             if name not in FUNCTIONS and name != "max":  # say so before touching the arguments
                 raise AnswerError(f"{name[:30]!r} is not a function I know; the functions are exp, ln, "
-                                  "log, sqrt, tanh and max.")
+                                  "log, sqrt, tanh, sigmoid and max.")
             return self._call(name, [self.eval(a) for a in node.args])
+        if isinstance(node, ast.Call):  # ½(t - o)^2 or 2(x): a number before a bracket
+            raise AnswerError("Put * between a number and a bracket, as in ½*(target_o1 - out_o1)^2.")
         if isinstance(node, ast.IfExp) and isinstance(node.test, ast.Compare):
             return self.eval(node.body) if self._compare(node.test) else self.eval(node.orelse)
         raise AnswerError(f"That is not something I can work out; use {SYNTAX}.")
@@ -210,6 +219,9 @@ class _Evaluator:
             raise AnswerError(f"{shown} is not known yet: {self.pending[name] or 'it is worked out at a later step'}.")
         if name in FUNCTIONS or name == "max":
             raise AnswerError(f"{name} is a function: write it with brackets, as in {name}(0.5).")
+        if f"{name}_s1" in self.names or f"{name}_s1" in self.pending:  # several samples: each name has its own
+            raise AnswerError(f"I do not know the name {name[:30]!r}; with several samples each has its own: "
+                              f"did you mean {self.ids.get(name + '_s1', name + '_s1')}?")
         close = difflib.get_close_matches(name, [*self.names, *self.pending, *CONSTANTS], n=1, cutoff=0.75)
         if close:
             raise AnswerError(f"I do not know the name {name[:30]!r}; did you mean {self.ids.get(close[0], close[0])}?")

@@ -26,7 +26,7 @@ HELP = """[b]Keys[/b]
   A number: 0.3775   .3775   3.775e-1
   (more digits are always safe)
   Or an expression: numbers, + - * / ^ and brackets,
-  exp ln log sqrt tanh max, e, pi, and names:
+  exp ln log sqrt tanh sigmoid max, e, pi, and names:
     out_h1*(1-out_h1)     -(0.01-out_o1)
     w5 - eta*dE_total/dw5
   A quantity already worked out is used by its name, as the
