@@ -197,8 +197,8 @@ def _diagnose(step, answer, ctx, exact, own, mistakes, same) -> Verdict:
             return Verdict(Status.MISTAKE, _fill(mistake, fields) + note, mistake)
         unsure = unsure or outcome == "unsure"
     if unsure:
-        return Verdict(Status.WRONG, "With so few digits I cannot tell which slip gives this: give "
-                       f"more digits. The formula is {step.formula}.")
+        return Verdict(Status.WRONG, "That is not it, and more than one slip gives about this much: with "
+                       f"more digits I can say which. The formula is {step.formula}.")
     return Verdict(Status.WRONG, f"The formula is {step.formula}.")
 
 

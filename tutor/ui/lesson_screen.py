@@ -107,7 +107,10 @@ class LessonScreen(Screen):
                     text = text.removeprefix(lesson.question(r)).strip()
                 q.append(f"\nHint {stage} of 3: ", style="bold")
                 q.append(text)
-            self.query_one("#question", Static).update(q)
+            question = self.query_one("#question", Static)
+            question.update(q)
+            if r.hints:  # the newest hint in sight, should the question's area be too short for all
+                question.call_after_refresh(question.scroll_end, animate=False)
 
     def say(self, status: str, message: str, extra: str = "") -> None:
         show_feedback(self.query_one("#feedback", Static), status, message, after=extra)
