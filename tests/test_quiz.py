@@ -73,6 +73,9 @@ async def test_the_quiz_on_screen(tmp_path):
             app.screen.query_one("#answer").value = "0.5" if k == 1 else repr(quiz.current.step.value)
             await pilot.press("enter")
             await pilot.pause()
+            if k == 1:  # one try: a wrong answer is not right, never "not yet"
+                said = str(app.screen.query_one("#feedback").render())
+                assert said.startswith("✗ Not right.") and "Not yet" not in said
         shown = str(app.screen.query_one("#quiz-given").render())
         assert shown.startswith(f"Quiz done: {quiz.score} of 3 right at the one try.")
 

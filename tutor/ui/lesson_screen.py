@@ -27,9 +27,13 @@ MARKS = {  # a mark and a word for every outcome, never colour alone
 }
 
 
-def show_feedback(box: Static, status: str, message: str, before: str = "", after: str = "") -> None:
-    """The feedback line: a mark and a word, the message, then what to keep in mind."""
+def show_feedback(box: Static, status: str, message: str, before: str = "", after: str = "",
+                  one_try: bool = False) -> None:
+    """The feedback line: a mark and a word, the message, then what to keep in mind.
+    With one try (the quiz) a wrong answer is "Not right", not "Not yet"."""
     mark, cls = MARKS.get(status, ("", "-hint"))
+    if one_try and mark == "✗ Not yet.":
+        mark = "✗ Not right."
     box.set_classes(cls)
     text = Text()
     if mark:

@@ -99,7 +99,7 @@ class QuizScreen(Screen):
             event.input.value = ""
         show_feedback(self.query_one("#feedback", Static), verdict.status,
                       "" if verdict.message == "Right." else verdict.message,
-                      before=f"{q.step.id} = {q.step.value:.9g}. " if answered else "")
+                      before=f"{q.step.id} = {q.step.value:.9g}. " if answered else "", one_try=True)
         self.show_question()
 
     def _finish(self) -> None:
