@@ -30,6 +30,7 @@ class Record:
     # once credited: the value as typed (a later step may be worked from its digits);
     # in later answers the step's name stands for the exact value
     typed: float | None = None
+    part_of: str | None = None   # asked by a breakdown of this step (w6+), not by the lesson
 
     @property
     def first_try(self) -> bool:
@@ -80,6 +81,7 @@ class Lesson:
         self.records = [Record(s) for s in self.worked.asked]
         self.steps = self.worked.steps
         self.index = 0
+        self._order = {s.id: i for i, s in enumerate(self.steps)}   # id -> place in the update
         self.given, self.exact = self.worked.given, self.worked.exact
         self.mistakes: dict[str, int] = {}  # mistake name -> how often it was met
 
@@ -96,19 +98,25 @@ class Lesson:
         return question_text((record or self.current).step, self.ctx)
 
     @property
-    def _before(self) -> list[Step]:
-        """The update's steps that come before the current question (all, when finished)."""
-        return self.steps if self.finished else self.steps[: self.steps.index(self.current.step)]
+    def _reach(self) -> int:
+        """How far into the update the learner has come: the place of the current step or of
+        the furthest step done (a step asked by a breakdown comes before steps already done)."""
+        if self.finished:
+            return len(self.steps)
+        return max(self._order[r.step.id] for r in self.records[: self.index + 1])
+
+    def _shown_so_far(self) -> list[Step]:
+        """The [lesson].show steps the learner has been given by now (never the current one)."""
+        reach, now = self._reach, (None if self.finished else self.current.step.id)
+        return [s for s in self.steps[:reach] if s.id in self.shown and s.id != now]
 
     def known(self) -> dict[str, float]:
         """Names an answer may use: parameters, inputs, targets, eta, and every quantity
         shown or done so far, each at its exact value (an answer accepted is right)."""
         names = {identifier(k): v for k, v in self.given.items()}
-        done = {r.step.id for r in self.records if r.done}
-        for s in self._before:
-            if s.id in done or s.id in self.shown:
-                for name in self._names_of(s):
-                    names[name] = s.value
+        for s in [r.step for r in self.records if r.done] + self._shown_so_far():
+            for name in self._names_of(s):
+                names[name] = s.value
         return names
 
     @staticmethod
@@ -128,7 +136,7 @@ class Lesson:
     def known_ids(self) -> set[str]:
         """Ids whose values the learner has (for the picture of the network)."""
         ids = {r.step.id for r in self.records if r.done}
-        ids |= {s.id for s in self._before if s.id in self.shown}
+        ids |= {s.id for s in self._shown_so_far()}
         if self.finished:
             ids |= {s.id for s in self.steps}
         return ids
@@ -203,6 +211,37 @@ class Lesson:
         self.index += 1
         return f"The answer: {r.step.id} = {r.step.numbers} = {r.step.value:.10g}. (No first-try credit for this step.)"
 
+    def missing(self) -> list[Step]:
+        """The steps the current one is made from that the learner has not worked out and
+        has not been shown, in the update's order (one level: each may be broken down again)."""
+        r = self.current
+        if r is None:
+            return []
+        known, asked = self.known(), {x.step.id for x in self.records}
+        by_id = {s.id: s for s in self.steps}
+        out = [by_id[d] for d in r.step.depends
+               if d in by_id and d not in asked and by_id[d].name not in known]
+        return sorted(out, key=lambda s: self._order[s.id])
+
+    def breakdown(self) -> tuple[list[Step], str]:
+        """Break the current step down: what it is made from and is not known yet is asked
+        first, in place (dE_total/dw6 before w6+, delta_o2 before dE_o2/dout_h1), then the
+        step itself. Returns the steps inserted (none when all is known) and what to say."""
+        r = self.current
+        if r is None:
+            return [], "The lesson is finished."
+        parts = self.missing()
+        if not parts:
+            if not r.step.depends:
+                return [], f"{r.step.id} has no smaller steps: {r.step.formula}."
+            return [], f"Everything {r.step.id} is made from is known: {', '.join(r.step.depends)}."
+        self.records[self.index:self.index] = [Record(s, part_of=r.step.id) for s in parts]
+        if self.store is not None:
+            self.store.breakdown(self.key, self.variant, r.step.id)
+        names = ", ".join(s.id for s in parts)
+        return parts, (f"{r.step.id} is made from {', '.join(r.step.depends)}. Not worked out yet: {names}; "
+                       + ("it is" if len(parts) == 1 else "they are") + f" asked first, then {r.step.id}.")
+
     def _record_answer(self, r: Record, text: str, value: float | None, verdict: Verdict) -> None:
         if self.store is not None:
             self.store.answer(self.key, self.variant, r.step.id, text, value, verdict.status,
@@ -213,7 +252,8 @@ class Lesson:
         come back. An event for another step than the current one (a second window on the
         same lesson answered a step this replay has passed, or the file has changed) is
         passed over, not an end: the lesson resumes at the furthest point reached. A hint
-        is replayed only when it goes further than the step's hints so far."""
+        is replayed only when it goes further than the step's hints so far; a breakdown
+        inserts its steps again (only those still missing)."""
         store, self.store = self.store, None  # what is replayed is stored already
         done = 0
         try:
@@ -231,6 +271,10 @@ class Lesson:
                         self.hint()
                 elif e.kind == "answer":
                     self.submit(e.text or "")
+                elif e.kind == "breakdown":
+                    if not self.missing():
+                        continue
+                    self.breakdown()
                 else:
                     continue
                 done += 1

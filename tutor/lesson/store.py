@@ -1,8 +1,8 @@
 """Progress that is never lost: every answer and hint in SQLite, the moment it is given.
 
-A lesson is stored as its events in order (answers with their verdicts, hints); reopening
-replays them through the same checking, which brings back the same step, the earlier
-answers and hints exactly. The place is BPTUTOR_HOME, else the user's data directory.
+A lesson is stored as its events in order (answers with their verdicts, hints, steps broken
+down); reopening replays them through the same checking, which brings back the same step,
+the earlier answers and hints exactly. The place is BPTUTOR_HOME, else the user's data directory.
 Every event is tagged with the room and the learner ('' and '' on a learner's own
 machine), so one store can hold a whole workshop.
 
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS events (
     variant  TEXT NOT NULL DEFAULT '',        -- whose numbers: '' for the file's own
     mode     TEXT NOT NULL DEFAULT 'lesson',  -- lesson | quiz
     step     TEXT NOT NULL,
-    kind     TEXT NOT NULL,                   -- answer | hint (stage 3: the answer shown) | start
+    kind     TEXT NOT NULL,                   -- answer | hint (stage 3: the answer shown) | breakdown | start
     text     TEXT,
     value    REAL,
     verdict  TEXT,
@@ -455,6 +455,10 @@ class Store:
     def hint(self, exercise: str, variant: str, step: str, stage: int) -> None:
         """A hint seen; stage 3 is the answer shown."""
         self._add(exercise=exercise, variant=variant, step=step, kind="hint", hints=stage)
+
+    def breakdown(self, exercise: str, variant: str, step: str) -> None:
+        """A step broken down: what it is made from and was not known is asked before it."""
+        self._add(exercise=exercise, variant=variant, step=step, kind="breakdown")
 
     def start(self, exercise: str, variant: str) -> None:
         """A fresh attempt at a lesson finished before: resuming replays only what follows."""

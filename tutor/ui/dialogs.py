@@ -16,6 +16,8 @@ HELP = """[b]Keys[/b]
   F2       a hint: what the quantity means and its formula;
            again: the formula with numbers; again: the answer
            (no first-try credit for that step)
+  F4       break the step down: what it is made from and
+           you have not worked out yet is asked first
   F3       look back at the steps you have done
   Up/Down  your earlier answers to this step
   F1       this help

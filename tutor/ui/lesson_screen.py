@@ -56,6 +56,7 @@ def placeholder(step, known: dict[str, float]) -> str:
 class LessonScreen(Screen):
     BINDINGS = [
         Binding("f2", "hint", "Hint", priority=True),
+        Binding("f4", "breakdown", "Break down", priority=True),
         Binding("f3", "look_back", "Look back", priority=True),
         Binding("f1", "app.help", "Help", priority=True),
         Binding("escape", "app.home", "Lessons", priority=True),
@@ -103,6 +104,8 @@ class LessonScreen(Screen):
             self.query_one(AnswerBox).placeholder = placeholder(r.step, lesson.known())
             q = Text()
             q.append(f"{r.step.symbol}", style="bold")
+            if r.part_of:  # asked by a breakdown (F4)
+                q.append(f"   (first, for {r.part_of})")
             q.append("\n" + lesson.question(r))
             # the hints of this step stay in sight, each below the one before
             for stage in range(1, min(r.hints, 2) + 1):
@@ -148,6 +151,17 @@ class LessonScreen(Screen):
             self.refresh_view()
             if self.lesson.finished:
                 self.app.show_summary(self.lesson)
+
+    def action_breakdown(self) -> None:
+        """F4: what the step is made from and is not known yet is asked first (the lesson
+        decides; the progress line's "of n" grows)."""
+        if self.lesson.current is None:
+            return
+        parts, text = self.lesson.breakdown()
+        if parts:
+            self.query_one(AnswerBox).answered(self.query_one(AnswerBox).value, True)
+        self.say("hint", text)
+        self.refresh_view()
 
     def action_look_back(self) -> None:
         rows = []
