@@ -18,7 +18,7 @@ from tutor.ui.home import HomeScreen
 from tutor.ui.lesson_screen import LessonScreen
 from tutor.ui.preparing import PreparingScreen
 
-from .conftest import lesson_opened
+from ..conftest import lesson_opened
 
 # Two hidden layers of 7: 473 steps, near the 500 a lesson may have (lesson.bounds).
 LARGE = """title = "Two hidden layers of seven"

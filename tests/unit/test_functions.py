@@ -13,7 +13,7 @@ from tutor.engine.steps import identifier, solve
 from tutor.engine.training import Settings, Trainer
 from tutor.lesson.answer import parse
 
-from .conftest import mazur_network
+from ..conftest import mazur_network
 from .test_gradients import numeric_gradient
 
 X, T = [[0.05, 0.10]], [[0.01, 0.99]]

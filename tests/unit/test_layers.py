@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent / "tutor"
+ROOT = Path(__file__).resolve().parents[2] / "tutor"
 
 
 def imports(path: Path) -> set[str]:
@@ -25,6 +25,15 @@ def imports(path: Path) -> set[str]:
 ])
 def test_layer_does_not_import_upwards(layer, forbidden):
     for path in (ROOT / layer).glob("*.py"):
+        for name in imports(path):
+            assert not any(name == f or name.startswith(f + ".") for f in forbidden), (path.name, name)
+
+
+def test_unit_tests_need_no_textual():
+    """tests/unit checks the layers below the screens: nothing there runs the app, so a unit
+    test that needs Textual belongs in tests/functional."""
+    forbidden = ("textual", "rich", "tutor.ui", "tutor.room")
+    for path in (ROOT.parent / "tests" / "unit").glob("*.py"):
         for name in imports(path):
             assert not any(name == f or name.startswith(f + ".") for f in forbidden), (path.name, name)
 

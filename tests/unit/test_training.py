@@ -9,7 +9,7 @@ from tutor.engine.backprop import gradient
 from tutor.engine.network import Network, check_combination
 from tutor.engine.training import Settings, Trainer, record_points, step_numpy
 
-from .conftest import mazur_network
+from ..conftest import mazur_network
 from .test_gradients import random_case
 
 KINDS = [

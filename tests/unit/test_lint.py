@@ -88,7 +88,7 @@ def test_an_id_without_its_sample_suffix_suggests_it_first(tmp_path):
     """With several samples, `net_h1` is most likely meant as `net_h1_s1`."""
     from tutor.lesson.exercise import ExerciseError
 
-    example = (Path(__file__).resolve().parent.parent / "docs" / "examples" / "softmax-online.toml").read_text()
+    example = (Path(__file__).resolve().parents[2] / "docs" / "examples" / "softmax-online.toml").read_text()
     text = example.split("\n[lesson]")[0] + '\n[lesson]\nask = ["net_h1"]\n'
     with pytest.raises(ExerciseError, match=r"'net_h1' is not a step of this update \(did you mean net_h1_s1 or"):
         write(tmp_path, text)
@@ -98,7 +98,7 @@ def test_softmax_targets_must_add_up_to_one(tmp_path):
     """Soft labels that do not sum to 1 would make out - target a wrong node delta."""
     from tutor.lesson.exercise import ExerciseError
 
-    example = (Path(__file__).resolve().parent.parent / "docs" / "examples" / "softmax-online.toml").read_text()
+    example = (Path(__file__).resolve().parents[2] / "docs" / "examples" / "softmax-online.toml").read_text()
     text = example.replace("targets = [[1.0, 0.0, 0.0]", "targets = [[0.3, 1.0, 0.0]")
     with pytest.raises(ExerciseError, match=r"data.targets\[0\]: softmax targets are a distribution: they must add "
                                             r"up to 1, not 1.3"):

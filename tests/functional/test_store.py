@@ -563,7 +563,7 @@ def test_a_migration_that_lost_the_race_does_nothing(tmp_path):
 
 
 async def test_a_learner_in_the_room_is_told_at_once_without_the_teachers_paths(tmp_path):
-    from tests.test_room import make_room
+    from tests.functional.test_room import make_room
     from tutor.ui.room_app import RoomApp
 
     room, _ = make_room(tmp_path / "home")

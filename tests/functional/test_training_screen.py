@@ -17,9 +17,9 @@ from tutor.ui.app import BPTutorApp
 from tutor.ui.training_dialogs import CompareScreen, SurfaceScreen, TrainingKeysScreen, UpdateScreen
 from tutor.ui.training_screen import KEYS, Note, Preparing, TrainingScreen
 
-from .test_training_live import BLOWUP, STALL
+from ..unit.test_training_live import BLOWUP, STALL
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module", autouse=True)

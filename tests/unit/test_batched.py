@@ -7,7 +7,7 @@ from tutor.engine.backprop import total_error
 from tutor.engine.batched import Population, error_surface
 from tutor.engine.training import Settings, Trainer
 
-from .conftest import mazur_network
+from ..conftest import mazur_network
 from .test_gradients import random_case
 from .test_training import KINDS
 

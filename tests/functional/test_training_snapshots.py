@@ -17,7 +17,7 @@ from tutor.ui.app import BPTutorApp
 from tutor.ui.training_dialogs import CompareScreen, SurfaceScreen
 from tutor.ui.training_screen import Note, Progress, TrainingScreen
 
-from .test_training_live import BLOWUP, STALL
+from ..unit.test_training_live import BLOWUP, STALL
 
 SIZE = (80, 24)
 

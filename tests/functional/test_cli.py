@@ -263,6 +263,6 @@ def test_a_zero_prints_as_0_never_minus_0():
 def test_solve_prints_a_samples_own_error_after_the_update():
     """Online with several samples the last step is E_total_s1+, the first sample's error after
     its update; the text shows it as well as E_total after (over every sample)."""
-    out = subprocess.run([sys.executable, "-m", "tutor", "solve", str(Path(__file__).resolve().parent.parent / "docs" / "examples" /
+    out = subprocess.run([sys.executable, "-m", "tutor", "solve", str(Path(__file__).resolve().parents[2] / "docs" / "examples" /
                           "softmax-online.toml")], capture_output=True, text=True, check=True).stdout
     assert "After the update" in out and "\n  E_total_s1+ " in out and "E_total after the update:" in out

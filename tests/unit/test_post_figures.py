@@ -12,7 +12,7 @@ from tutor.lesson.exercise import load
 from tutor.lesson.reference import agrees
 from tutor.lesson.worked import build
 
-from .conftest import mazur_network
+from ..conftest import mazur_network
 
 # (post's name, printed figure) in the order the post prints them
 POST = [

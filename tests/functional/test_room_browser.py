@@ -17,7 +17,7 @@ import pytest
 pytest.importorskip("textual_serve", reason="pip install -e '.[test]' again: the room needs textual-serve")
 pytest.importorskip("selenium", reason="pip install -e '.[test]' again: the browser test needs selenium")
 
-from tests.test_room import CODE, make_room
+from tests.functional.test_room import CODE, make_room
 from tutor.room.client import ANSI
 from tutor.room.server import RoomServer
 

@@ -10,7 +10,7 @@ from tutor.lesson.exercise import load
 from tutor.lesson.lint import lint
 from tutor.lesson.worked import build
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "exercises.md"
 EXAMPLES = sorted(p for p in (ROOT / "docs" / "examples").glob("*.toml") if p.name != "course.toml")
 SHOWN = re.findall(r"<!-- example: (\S+) -->\n```toml\n(.*?)```\n", GUIDE.read_text(), re.S)

@@ -17,7 +17,7 @@ from tutor.lesson.session import Lesson
 from tutor.lesson.store import Store
 from tutor.ui.app import BPTutorApp
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 LONG = "a-rather-long-name-for-an-exercise"
 
 
