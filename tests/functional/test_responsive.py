@@ -24,6 +24,7 @@ SCRIPT = textwrap.dedent('''
 
     from tutor.lesson.exercise import load
     from tutor.ui.app import BPTutorApp
+    from tutor.ui.lesson_screen import LessonScreen
     from tutor.ui.summary import SummaryScreen
 
 
@@ -38,6 +39,8 @@ SCRIPT = textwrap.dedent('''
             last[:] = now, cpu
 
         async with app.run_test(size=(80, 24)) as pilot:
+            while not isinstance(app.screen, LessonScreen):  # the lesson opens in a worker
+                await pilot.pause(0.05)
             lesson = app.screen.lesson
             while lesson.current.step.id != "E_total+":
                 app.screen.query_one("#answer").value = repr(lesson.current.step.value)
