@@ -155,34 +155,25 @@ def learner(c: argparse.ArgumentParser, what: str) -> None:
                    "any text, a number too)")
 
 
+def _between(lo: int, hi: int):
+    """An argparse type: a whole number from lo to hi (1,000 and 1_000 read as 1000)."""
+    def read(text: str) -> int:
+        n = _int(text)
+        if not lo <= n <= hi:
+            raise argparse.ArgumentTypeError(f"must be between {lo:,} and {hi:,}, not {n:,}")
+        return n
+    return read
+
+
 def _iterations(text: str) -> int:
-    from .lesson.exercise import MAX_ITERATIONS
+    from .lesson.exercise import MAX_ITERATIONS  # not at import: the parser is built on every start
 
-    n = _int(text)
-    if not 1 <= n <= MAX_ITERATIONS:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_ITERATIONS:,}, not {n:,}")
-    return n
+    return _between(1, MAX_ITERATIONS)(text)
 
 
-def _port(text: str) -> int:
-    n = _int(text)
-    if not 0 <= n <= 65535:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 65535, not {n}")
-    return n
-
-
-def _learners(text: str) -> int:
-    n = _int(text)
-    if not 1 <= n <= 500:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 500, not {n}")
-    return n
-
-
-def _questions(text: str) -> int:
-    n = _int(text)
-    if not 1 <= n <= 100:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 100, not {n}")
-    return n
+_port = _between(0, 65535)
+_learners = _between(1, 500)
+_questions = _between(1, 100)
 
 
 def _int(text: str) -> int:
