@@ -5,6 +5,20 @@ from tutor.engine.network import Network
 from tutor.engine.steps import solve
 from tutor.engine.training import Settings
 
+# the smallest valid exercise file: tests change one key of it at a time
+GOOD = """
+title = "t"
+[network]
+sizes = [2, 2, 1]
+activation = "sigmoid"
+[parameters]
+weights = [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]]
+biases = [0.1, 0.2]
+[data]
+inputs = [[0.0, 1.0]]
+targets = [[1.0]]
+"""
+
 MAZUR_THETA = [0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55, 0.35, 0.60]
 
 

@@ -12,19 +12,8 @@ from tutor.lesson.opening import State, open_lesson, start_again
 from tutor.lesson.session import Lesson
 from tutor.lesson.store import Store
 from tutor.lesson.worked import build
+from ..conftest import GOOD
 
-GOOD = """
-title = "t"
-[network]
-sizes = [2, 2, 1]
-activation = "sigmoid"
-[parameters]
-weights = [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]]
-biases = [0.1, 0.2]
-[data]
-inputs = [[0.0, 1.0]]
-targets = [[1.0]]
-"""
 
 FIGURE = '[reference]\n[[reference.figures]]\nid = "{id}"\nprinted = "0.5"\n{after}'
 

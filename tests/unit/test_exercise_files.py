@@ -10,19 +10,8 @@ import pytest
 from tutor.engine.steps import solve
 from tutor.engine.training import Trainer
 from tutor.lesson.exercise import ExerciseError, bundled, load
+from ..conftest import GOOD
 
-GOOD = """
-title = "t"
-[network]
-sizes = [2, 2, 1]
-activation = "sigmoid"
-[parameters]
-weights = [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]]
-biases = [0.1, 0.2]
-[data]
-inputs = [[0.0, 1.0]]
-targets = [[1.0]]
-"""
 
 
 def test_bundled_exercises_are_there_post_first():
