@@ -585,3 +585,58 @@ async def test_a_learner_in_the_room_is_told_at_once_without_the_teachers_paths(
         assert notice(app.screen) == ""
     assert [e.text for e in Store(tmp_path / "home", room="test-room", learner="Ann Lee").events("mazur", "")] == [
         "0.3775"]
+
+
+# --- a breakdown (F4) is work on a lesson: where the learner left it --------------------------------
+def _asks_w6_first(tmp_path) -> Path:
+    """The post with w6+ as its first step: F4 is the first thing a learner can do there."""
+    from tutor.lesson.catalog import bundled_dir
+
+    text = (bundled_dir() / "mazur.toml").read_text()
+    head, rest = text.split("[lesson]\n", 1)
+    path = tmp_path / "w6-first.toml"
+    path.write_text(head + '[lesson]\nask = ["w6+", "w7+"]\n' + rest.split("]\n", 1)[1])
+    return path
+
+
+def test_a_breakdown_with_nothing_after_it_is_where_the_learner_left(tmp_path):
+    from tutor.lesson.opening import State, open_lesson
+
+    store = Store(tmp_path / "home")
+    mazur = Lesson(load("mazur"), "", store)
+    while mazur.current.step.id != "w6+":
+        mazur.submit(repr(mazur.current.step.value))
+    Lesson(load("xor"), "", store).submit("0.5")           # then another lesson
+    again = open_lesson("mazur", "", store).lesson           # back to the post: F4, and nothing typed
+    again.breakdown()
+    assert Store(tmp_path / "home").last() == ("mazur", "")
+
+    own = _asks_w6_first(tmp_path)
+    store = Store(tmp_path / "other")
+    kept: dict = {}
+    opening = open_lesson(str(own), "", store, kept)
+    assert opening.state is State.FRESH
+    opening.lesson.breakdown()                                # the only event of this learner
+    assert Store(tmp_path / "other").last() == (str(own.resolve()), "")
+    assert open_lesson(str(own), "", store, kept).state is State.RESUMED            # still open in this process
+    reopened = open_lesson(str(own), "", Store(tmp_path / "other"))                  # a new process
+    assert reopened.state is State.RESUMED and reopened.lesson.current.step.id == "dE_total/dw6"
+
+
+async def test_bptutor_reopens_a_lesson_left_after_f4(tmp_path, monkeypatch):
+    from tutor.ui.app import BPTutorApp
+    from tutor.ui.lesson_screen import LessonScreen
+
+    monkeypatch.setenv("BPTUTOR_HOME", str(tmp_path / "home"))
+    own = _asks_w6_first(tmp_path)
+    app = BPTutorApp(load(str(own)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.screen.lesson.current.step.id == "dE_total/dw6"
+    app = BPTutorApp()   # plain `bptutor`, a new process in real life
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.lesson.current.step.id == "dE_total/dw6"
+        assert "step 1 of 3" in str(app.screen.query_one("#progress").render())

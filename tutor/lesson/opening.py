@@ -55,7 +55,7 @@ def open_lesson(source: str | Exercise | Worked, variant: str, store: Store | No
     key = (exercise_key(worked.ex), variant)
     lesson = kept.get(key) if kept is not None else None
     if lesson is not None and not lesson.finished:
-        return Opening(lesson, State.RESUMED if any(r.attempts or r.hints for r in lesson.records)
+        return Opening(lesson, State.RESUMED if any(r.attempts or r.hints or r.part_of for r in lesson.records)
                        else State.FRESH)
     lesson = Lesson(worked, variant, store)
     events = store.events(*key) if store is not None else []

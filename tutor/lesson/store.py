@@ -60,6 +60,7 @@ COLUMNS = ("room", "learner", "exercise", "source", "variant", "mode", "step", "
 TEXT_KEPT = 400   # characters of an answer kept; more than answer.MAX_LENGTH, so a cut answer stays unreadable
 RETRY_EVERY = 3.0  # seconds between attempts to write what could not be written
 ANSWER_WAIT = 0.2  # seconds an answer's own write waits for a lock before it is left to the retries
+WORK = ("answer", "hint", "breakdown")   # the events that are work on a lesson (not 'start', not 'join')
 
 
 def default_home() -> Path:
@@ -508,14 +509,16 @@ class Store:
         return self.attempts_of(events)
 
     def last(self) -> tuple[str, str] | None:
-        """(where to open it from, variant) of this learner's lesson worked on most recently."""
+        """(where to open it from, variant) of this learner's lesson worked on most recently:
+        the latest answer, hint or breakdown (a learner who pressed F4 and left comes back to
+        the steps it asked)."""
         pending = [r for r in self._pending_rows(room=self.room, learner=self.learner, mode="lesson")
-                   if r["kind"] in ("answer", "hint")]
+                   if r["kind"] in WORK]
         if pending:
             return pending[-1]["source"] or pending[-1]["exercise"], pending[-1]["variant"]
         rows = self._read("SELECT exercise, source, variant FROM events WHERE room = ? AND learner = ? "
-                          "AND mode = 'lesson' AND kind IN ('answer', 'hint') ORDER BY seq DESC LIMIT 1",
-                          (self.room, self.learner))
+                          f"AND mode = 'lesson' AND kind IN ({', '.join('?' * len(WORK))}) ORDER BY seq DESC LIMIT 1",
+                          (self.room, self.learner, *WORK))
         if not rows:
             return None
         exercise, source, variant = rows[0]
