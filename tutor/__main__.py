@@ -18,7 +18,8 @@ import threading
 
 from . import __version__
 
-EXERCISE_HELP = "a bundled exercise's name (see bptutor list) or the path of a .toml exercise file"
+EXERCISE_HELP = ("a bundled exercise's name (see bptutor list), a lesson of --course DIR by its file's name, "
+                 "or the path of a .toml exercise file")
 COURSE_HELP = ("a teacher's course: a folder of exercise files, in the order its course.toml gives "
                "(default: the bundled lessons)")
 
@@ -55,6 +56,7 @@ def parser() -> Parser:
 
     c = command("solve", _solve, "print the worked solution of one update, every quantity")
     c.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
+    course_option(c)
     c.add_argument("--json", action="store_true", help="one JSON object instead of tables")
     c.add_argument("--ids", action="store_true", help="only the id of every quantity of the update, one a line "
                    "(the ids [lesson] ask and show take)")
@@ -68,6 +70,7 @@ def parser() -> Parser:
                 "Train the network. On a terminal the live training screen opens; with --json or --headless, "
                 "or when the output is not a terminal, progress lines and then the final error and outputs.")
     c.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
+    course_option(c)
     c.add_argument("--iterations", type=_iterations, metavar="N", help="passes over the samples "
                    "(default: the file's)")
     c.add_argument("--seed", type=int, metavar="N", help="another random start for an exercise without given "
@@ -92,6 +95,7 @@ def parser() -> Parser:
                 "otherwise than expected. Warnings: a shared bias on a softmax output, a step that is 0 for every "
                 "learner.")
     c.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
+    course_option(c)
     c.add_argument("--allow-collisions", action="store_true", help="the file's own numbers may hide a mistake "
                    "(as the post's do: i2 = 2 x i1); its variants still may not")
 
@@ -100,6 +104,7 @@ def parser() -> Parser:
                                                "no answers")):
         c = command(name, func, what + ", one per variant")
         c.add_argument("exercise", metavar="EXERCISE", help=EXERCISE_HELP)
+        course_option(c)
         c.add_argument("--variant", action="append", metavar="NAME", help="a learner's variant (repeat for more; "
                        "default: the file's own numbers)")
         c.add_argument("--format", choices=("md", "html"), default="md", help="Markdown, or HTML that prints "
@@ -112,14 +117,17 @@ def parser() -> Parser:
     c.add_argument("code", metavar="CODE", help="the code shown at the end of a lesson, e.g. 31/32-K7QX2M4A")
     c.add_argument("--variant", required=True, metavar="NAME", help="the learner's variant (\"\" for the "
                    "exercise's own numbers)")
-    c.add_argument("--exercise", action="append", metavar="FILE", help="the exercise the code is for: a bundled "
-                   "name or your own file (repeat for more; default: every bundled exercise)")
+    c.add_argument("--exercise", action="append", metavar="EXERCISE", help="the exercise the code is for: "
+                   + EXERCISE_HELP + " (repeat for more; default: every lesson of --course, else every bundled "
+                   "exercise)")
+    course_option(c)
 
     c = command("room", _room, "a workshop room: learners do the lessons in a browser, you watch the room",
                 "Serve lessons to learners' browsers from this computer and show the room live. See the "
                 "README's 'Workshop room' before using --host.")
-    c.add_argument("exercises", nargs="*", metavar="EXERCISE", help="bundled names, files or a course folder "
-                   "(its lessons in the order of its course.toml); default: the --course, else every bundled lesson")
+    c.add_argument("exercises", nargs="*", metavar="EXERCISE", help="bundled names, lessons of --course DIR by "
+                   "name, files, or a course folder (its lessons in the order of its course.toml); default: the "
+                   "--course's lessons, else every bundled lesson")
     course_option(c)
     c.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     c.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer "
@@ -310,7 +318,7 @@ def _check(args) -> int:
     from .lesson.lint import lint
     from .lesson.opening import worked_for
 
-    worked = worked_for(args.exercise)
+    worked = worked_for(_spec(args, args.exercise))
     report = lint(worked, allow_collisions=args.allow_collisions)
     print(f"{args.exercise}: the file is valid ({worked.ex.title}).")
     print("\n".join([*report.notes, *("warning: " + w for w in report.warnings),
@@ -334,7 +342,7 @@ def _pages(args, answers: bool) -> int:
     from .lesson import workshop
     from .lesson.opening import worked_for
 
-    ex = worked_for(args.exercise).ex
+    ex = worked_for(_spec(args, args.exercise)).ex
     variants = args.variant or [""]
     if answers:
         print(workshop.key_html(ex, variants) if args.format == "html" else workshop.key_markdown(ex, variants))
@@ -346,7 +354,12 @@ def _pages(args, answers: bool) -> int:
 def _verify(args) -> int:
     from .lesson import workshop
 
-    result = workshop.verify(args.code, args.variant, args.exercise)
+    lessons = _course(args)
+    if args.exercise:
+        exercises = [_spec(args, name) for name in args.exercise]
+    else:
+        exercises = lessons.specs if lessons is not None else None
+    result = workshop.verify(args.code, args.variant, exercises)
     print(result.message)
     return 0 if result.valid else 1
 
@@ -359,6 +372,8 @@ def _room(args) -> int:
     if not args.exercises:  # the course's lessons, or the bundled ones
         folder = getattr(args, "course", None)
         args.exercises = [folder] if folder else bundled()
+    else:
+        args.exercises = [_spec(args, name) for name in args.exercises]
     try:
         return run.open_room(args)
     except RoomError as e:
@@ -433,7 +448,7 @@ def _solve(args) -> int:
     from .lesson.variants import variant_worked
     from .lesson.worked import build
 
-    ex = load(args.exercise, seed=args.seed)
+    ex = load(_spec(args, args.exercise), seed=args.seed)
     worked = build(ex) if args.variant is None else variant_worked(ex, args.variant)
     if args.ids:
         print("\n".join(worked.ids))
@@ -452,7 +467,7 @@ def _train(args) -> int:
     from .lesson.exercise import load
     from .lesson.worked import build
 
-    ex = load(args.exercise, seed=args.seed)
+    ex = load(_spec(args, args.exercise), seed=args.seed)
     if args.iterations is not None:
         ex = replace(ex, iterations=args.iterations)
     worked = build(ex)  # checked as every command checks it

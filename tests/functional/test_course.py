@@ -158,3 +158,35 @@ def test_progress_with_a_course_shows_its_lessons_only(folder):
     out = bptutor("progress", "--course", str(folder)).stdout
     assert "(mazur, own numbers)" in out and "relu" not in out
     assert "(relu, own numbers)" in bptutor("progress").stdout
+
+
+def test_every_teacher_command_takes_a_course_lesson_by_name(folder, monkeypatch, capsys):
+    """solve, train, check-exercise, key, sheet, verify and room take a course's lesson by
+    its file's name, with --course before or after the command, as open and quiz do."""
+    from tutor.lesson.store import exercise_key
+    from tutor.lesson.workshop import completion_code
+    from tutor.room import run
+
+    for where in ("before", "after"):
+        def cmd(*args):
+            c = ["--course", str(folder)]
+            return cli.main(c + list(args) if where == "before" else list(args) + c)
+
+        for args in (["solve", "three"], ["train", "three", "--json", "--iterations", "3"],
+                     ["check-exercise", "three"], ["key", "three"], ["sheet", "three", "--variant", "Ann Lee"]):
+            assert cmd(*args) == 0, (where, args, capsys.readouterr().err)
+            assert "Three classes, online" in capsys.readouterr().out, (where, args)
+        # a code a learner saw at the end of the course's lesson: by --course alone, or by its name
+        code = completion_code(exercise_key("three", folder / "three.toml"), "Ann Lee", 5, 7)
+        assert cmd("verify", code, "--variant", "Ann Lee") == 0
+        assert capsys.readouterr().out.startswith(f"Valid: {folder / 'three.toml'} (Three classes, online)")
+        assert cmd("verify", code, "--variant", "Ann Lee", "--exercise", "three") == 0
+        assert cmd("verify", code, "--variant", "Bo Chen") == 1
+        assert f"in three, {LONG}, mazur: made up" in capsys.readouterr().out
+        seen = []
+        monkeypatch.setattr(run, "open_room", lambda args: seen.append(run.exercise_specs(args.exercises)) or 0)
+        assert cmd("room", "three", "mazur") == 0
+        assert seen == [[str((folder / "three.toml").resolve()), "mazur"]]
+        monkeypatch.undo()
+    r = bptutor("verify", "--help")
+    assert "--course DIR" in r.stdout and "a lesson of --course DIR by its file's name" in " ".join(r.stdout.split())

@@ -67,9 +67,14 @@ def verify(code: str, variant_name: str, exercises: list[str] | None = None) -> 
             who = f"variant {variant_name!r}" if variant_name else "the exercise's own numbers"
             return Verification(True, f"Valid: {name} ({ex.title}), {who}, {first} of {asked} steps right at "
                                       f"the first try. {CODE_MEANING}")
-    which = "" if exercises else " (a teacher's own exercise: add --exercise FILE)"
-    return Verification(False, f"Not valid for variant {variant_name!r} in "
-                               f"{', '.join(exercises) if exercises else 'the bundled exercises'}: made up, "
+    which = "" if exercises else " (a teacher's own exercise: add --exercise FILE, or --course FOLDER)"
+    if not exercises:
+        tried = "the bundled exercises"
+    elif len(exercises) <= 3:
+        tried = ", ".join(load(name).name if len(exercises) > 1 else name for name in exercises)
+    else:
+        tried = f"any of the {len(exercises)} exercises tried"
+    return Verification(False, f"Not valid for variant {variant_name!r} in {tried}: made up, "
                                f"changed, or from another variant or exercise{which}.")
 
 
