@@ -489,9 +489,11 @@ def test_bptutor_gradebook_after_the_room_closed(tmp_path, capsys):
     fill(room)
     assert main(["gradebook", "--room", "test-room"]) == 0
     book = capsys.readouterr().out.splitlines()
-    assert book[0] == "room,learner,lessons,steps_done,first_try,hints,shown,mistakes,minutes"
-    assert len(book) == 1 + 8 and book[1].startswith("test-room,Ann Lee,1,16,16,0,0,0,")
-    assert book[5].startswith("test-room,Emil Sørensen,1,15,14,0,1,0,")  # the answer shown counts as done
+    assert book[0] == ("room,learner,lessons,steps_done,first_try,after_tries,shown,answers,right,wrong,mistakes,"
+                       "unreadable,hints,minutes")
+    assert len(book) == 1 + 8 and book[1].startswith("test-room,Ann Lee,1,16,16,0,0,16,16,0,0,0,0,")
+    assert book[3].startswith("test-room,Chen Wei,1,12,12,0,0,15,12,3,2,0,0,")   # net, net, then plain wrong
+    assert book[5].startswith("test-room,Emil Sørensen,1,15,14,0,1,14,14,0,0,0,0,")  # the answer shown counts as done
     assert main(["gradebook", "--answers"]) == 0  # the last room opened
     log = capsys.readouterr().out.splitlines()
     assert sum(",Chen Wei," in line for line in log) == 12 + 3

@@ -205,11 +205,44 @@ def test_a_gradebook_from_the_store_one_row_per_learner(tmp_path):
     finish_with(Lesson(load("mazur"), "", bob), "ww")
     book = gradebook(report_rows(Store(tmp_path / "home"), room="R1"))
     assert [{k: v for k, v in row.items() if k != "minutes"} for row in book] == [
-        {"room": "R1", "learner": "Ann", "lessons": 2, "steps_done": 6, "first_try": 4, "hints": 3, "shown": 1,
-         "mistakes": 0, },
-        {"room": "R1", "learner": "Bob", "lessons": 1, "steps_done": 2, "first_try": 0, "hints": 0, "shown": 0,
-         "mistakes": 0}]
+        {"room": "R1", "learner": "Ann", "lessons": 2, "steps_done": 6, "first_try": 4, "after_tries": 1, "shown": 1,
+         "answers": 6, "right": 5, "wrong": 1, "mistakes": 0, "unreadable": 0, "hints": 3},
+        {"room": "R1", "learner": "Bob", "lessons": 1, "steps_done": 2, "first_try": 0, "after_tries": 2, "shown": 0,
+         "answers": 4, "right": 2, "wrong": 2, "mistakes": 0, "unreadable": 0, "hints": 0}]
     assert all(row["minutes"] >= 0 for row in book)
+
+
+def test_every_answer_in_the_log_is_in_a_gradebook_column(tmp_path):
+    """Today a plain wrong answer (no known mistake) was in the answer log and in no column of
+    the gradebook. Now steps_done = first_try + after_tries + shown, and the answer rows of
+    the log = right + wrong + unreadable; hints and shown are the log's hint and shown rows."""
+    from tutor.lesson.workshop import gradebook
+
+    store = Store(tmp_path / "home", room="R1", learner="Ann")
+    lesson = Lesson(load("mazur"), "", store)
+    lesson.submit("0.0001")                             # net_h1: plain wrong,
+    lesson.submit("hello")                              # unreadable,
+    lesson.submit(repr(lesson.current.step.value))      # right: after tries
+    lesson.submit("0.6")                                # out_h1: too few digits,
+    lesson.hint(), lesson.hint(), lesson.hint()         # then shown
+    lesson.submit(repr(lesson.current.step.value))      # net_h2: right at the first try
+    while lesson.current.step.id != "dout_o1/dnet_o1":
+        lesson.submit(repr(lesson.current.step.value))
+    lesson.submit("net_o1*(1-net_o1)")                  # a named mistake
+    lesson.hint()
+    lesson.submit(repr(lesson.current.step.value))
+    log = report_rows(Store(tmp_path / "home"), room="R1")
+    row, = gradebook(log)
+    answers = [r for r in log if r["event"] == "answer"]
+    assert {k: row[k] for k in ("steps_done", "first_try", "after_tries", "shown", "answers", "right", "wrong",
+                                "mistakes", "unreadable", "hints")} == {
+        "steps_done": 13, "first_try": 10, "after_tries": 2, "shown": 1, "answers": 16, "right": 12, "wrong": 3,
+        "mistakes": 1, "unreadable": 1, "hints": 3}
+    assert row["answers"] == len(answers) == row["right"] + row["wrong"] + row["unreadable"]
+    assert row["steps_done"] == row["first_try"] + row["after_tries"] + row["shown"]
+    assert row["wrong"] == sum(r["verdict"] in ("wrong", "mistake", "more_digits") for r in answers)
+    assert row["hints"] == sum(r["event"] == "hint" for r in log)
+    assert row["shown"] == sum(r["event"] == "shown" for r in log)
 
 
 def test_a_gradebook_from_exported_reports(tmp_path):

@@ -228,8 +228,8 @@ def _table(rows: list[dict], fields: tuple[str, ...], fmt: str) -> str:
 
 
 # --- gradebooks ------------------------------------------------------------------------------------
-GRADEBOOK_FIELDS = ("room", "learner", "lessons", "steps_done", "first_try", "hints", "shown", "mistakes",
-                    "minutes")
+GRADEBOOK_FIELDS = ("room", "learner", "lessons", "steps_done", "first_try", "after_tries", "shown", "answers",
+                    "right", "wrong", "mistakes", "unreadable", "hints", "minutes")
 IDLE = 300.0   # seconds: a longer pause between two events counts as this much time spent
 CREDITED = ("right", "follow_through")
 
@@ -238,12 +238,29 @@ class ReportError(Exception):
     """An exported report that cannot be read, said in one line."""
 
 
+def step_outcome(events: list[dict]) -> str:
+    """How one step went, from its report rows in order: 'first' (the first answer that
+    could be read was right), 'after' (right after wrong answers or hints), 'shown' (the
+    answer was shown before any right answer), or '' (not done)."""
+    decisive = [r for r in events if r["event"] == "shown" or (r["event"] == "answer" and r["verdict"] != "invalid")]
+    ends = [r for r in decisive if r["event"] == "shown" or r["verdict"] in CREDITED]
+    if not ends:
+        return ""
+    if ends[0]["event"] == "shown":
+        return "shown"
+    return "first" if decisive[0] is ends[0] else "after"
+
+
 def gradebook(rows: list[dict]) -> list[dict]:
     """One row per learner, from report rows (as report_rows makes them, or read back from an
-    exported CSV or JSON): lessons begun, steps done (answered right or shown, each step of
-    each lesson counted once), first-try right (the first answer ever given on the step was
-    right), hints, answers shown, mistakes met, and minutes spent (pauses over IDLE count as
-    IDLE). Quiz answers are not lessons and are left out."""
+    exported CSV or JSON). Quiz answers are not lessons and are left out.
+
+    Steps (each step of each lesson counted once, by how it first went):
+    steps_done = first_try + after_tries + shown. Rows of the answer log:
+    answers = right + wrong + unreadable ('wrong' is every answer not accepted that could be
+    read: plain wrong, a named mistake, too few digits; 'mistakes' is those of them with a
+    named mistake); hints are hint rows (the answer shown is not one), shown is the steps
+    whose answer was shown. Minutes: pauses over IDLE count as IDLE."""
     by_learner: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
         if r.get("mode", "lesson") != "lesson":
@@ -254,19 +271,19 @@ def gradebook(rows: list[dict]) -> list[dict]:
         steps: dict[tuple, list[dict]] = {}
         for r in mine:
             steps.setdefault((r["exercise_id"] or r["exercise"], r["variant"], r["step"]), []).append(r)
-        done = first = 0
-        for events in steps.values():
-            decisive = [r for r in events if r["event"] == "shown" or (r["event"] == "answer"
-                                                                       and r["verdict"] != "invalid")]
-            done += any(r["event"] == "shown" or r["verdict"] in CREDITED for r in decisive)
-            first += bool(decisive) and decisive[0]["event"] == "answer" and decisive[0]["verdict"] in CREDITED
+        outcomes = [step_outcome(events) for events in steps.values()]
+        answers = [r for r in mine if r["event"] == "answer"]
+        right = sum(r["verdict"] in CREDITED for r in answers)
+        unreadable = sum(r["verdict"] == "invalid" for r in answers)
         times = sorted(_seconds(r["time"]) for r in mine)
         spent = sum(min(b - a, IDLE) for a, b in zip(times, times[1:]))
         book.append({"room": room, "learner": learner or "(no name)",
-                     "lessons": len({(k[0], k[1]) for k in steps}), "steps_done": done, "first_try": first,
-                     "hints": sum(r["event"] == "hint" for r in mine),
-                     "shown": sum(r["event"] == "shown" for r in mine),
-                     "mistakes": sum(bool(r["mistake"]) for r in mine), "minutes": round(spent / 60, 1)})
+                     "lessons": len({(k[0], k[1]) for k in steps}), "steps_done": sum(map(bool, outcomes)),
+                     "first_try": outcomes.count("first"), "after_tries": outcomes.count("after"),
+                     "shown": outcomes.count("shown"), "answers": len(answers), "right": right,
+                     "wrong": len(answers) - right - unreadable,
+                     "mistakes": sum(bool(r["mistake"]) for r in answers), "unreadable": unreadable,
+                     "hints": sum(r["event"] == "hint" for r in mine), "minutes": round(spent / 60, 1)})
     return sorted(book, key=lambda b: (b["room"], b["learner"].casefold()))
 
 
