@@ -1,5 +1,15 @@
+import fcntl
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
 import numpy as np
 import pytest
+
+import tutor
 
 from tutor.engine.network import Network
 from tutor.engine.steps import solve
@@ -91,3 +101,57 @@ def _pilot_waits_for_lessons(request, monkeypatch):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "opening: the pilot does not wait for a lesson being opened")
+    if not hasattr(config, "workerinput"):   # the run's first process: xdist's controller, or the only one
+        _fill_the_kernel_cache()
+
+
+def pytest_unconfigure(config):
+    lock = os.environ.pop(KERNEL_LOCK, None)
+    if lock and not hasattr(config, "workerinput"):
+        Path(lock).unlink(missing_ok=True)
+
+
+# --- numba's cache filled once per run ------------------------------------------------------------
+# On a fresh install (CI) numba's cache is empty, and every process that trains first compiles
+# the training loop (7 s of CPU on an idle machine, 26 s on a busy one): each xdist worker and
+# each child Python a test starts (`bptutor solve`, the summary's comparison) at once, the
+# same compile many times over on two cores. So one child compiles it while the workers start
+# and collect, holding a lock on a file until it ends; every test process waits for that lock
+# before its first test (with the cache warm the child only loads it: ~0.5 s, hidden by the
+# start-up). Tests of the cold start itself use a cache folder of their own (NUMBA_CACHE_DIR).
+KERNEL_LOCK = "BPTUTOR_TESTS_KERNEL_LOCK"
+
+
+def _fill_the_kernel_cache() -> None:
+    fd, path = tempfile.mkstemp(prefix="bptutor-tests-kernel-", suffix=".lock")
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    root = str(Path(tutor.__file__).resolve().parent.parent)   # the tutor these tests import
+    code = f"import sys; sys.path.insert(0, {root!r}); from tutor.engine import kernel_loader; kernel_loader.load()"
+    try:
+        # the child inherits the locked file: the lock is released when the child ends
+        subprocess.Popen([sys.executable, "-c", code], pass_fds=(fd,), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        return   # then each process compiles when it first trains, as before
+    finally:
+        os.close(fd)
+    os.environ[KERNEL_LOCK] = path   # xdist's workers are started after this, with this environment
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _kernel_cache_filled():
+    """Before the first test of this process: the child filling numba's cache has ended."""
+    path = os.environ.get(KERNEL_LOCK)
+    if not path:
+        return
+    try:
+        with open(path) as f:
+            end = time.monotonic() + 900
+            while time.monotonic() < end:
+                try:
+                    fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    return
+                except BlockingIOError:
+                    time.sleep(0.1)
+    except OSError:
+        pass

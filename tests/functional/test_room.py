@@ -7,6 +7,8 @@ import asyncio
 import json
 import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -130,11 +132,15 @@ def make_room(home: Path, exercises=("mazur",), **kw) -> tuple[RoomConfig, Path]
 
 
 @pytest.fixture
-def room_server(tmp_path):
+def room_server():
     servers = []
+    # a short folder: the room's folder holds the zygote's unix socket, whose path may have 107
+    # bytes at most, and tmp_path under pytest-xdist (/tmp/pytest-of-root/pytest-N/popen-gw2/
+    # test_a_learner_answers_reloads0/…) is longer than that
+    home = Path(tempfile.mkdtemp(prefix="bptutor-room-"))
 
     def start(zygote: bool = True, **kw) -> RoomServer:
-        room, path = make_room(tmp_path / "bptutor-home", **kw)
+        room, path = make_room(home, **kw)
         server = RoomServer(room, path, port=0, zygote=zygote)
         server.start()
         servers.append(server)
@@ -143,6 +149,7 @@ def room_server(tmp_path):
     yield start
     for s in servers:
         s.stop()
+    shutil.rmtree(home, ignore_errors=True)
 
 
 def children() -> set[int]:
