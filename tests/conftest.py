@@ -47,6 +47,34 @@ def _private_home(tmp_path, monkeypatch):
     monkeypatch.setenv("BPTUTOR_HOME", str(tmp_path / "bptutor-home"))
 
 
+def nine_digits(step) -> str:
+    return f"{step.value:.9g}"
+
+
+def answered_until(step_id: str | None, *, name: str = "mazur", first: tuple[str, ...] = (),
+                   typed=nine_digits, leave: int = 0, variant: str = "") -> None:
+    """A learner's earlier session, as the store keeps it: `first` answered at the first step
+    (wrong tries, say), then every step before `step_id` answered right with `typed(step)`,
+    through the same Lesson.submit a screen calls, but for the last `leave` of them. An app
+    opened on the lesson then resumes there with those answers, so a test types only the keys
+    it is about (`leave=1`: the answer whose feedback its screen shows) instead of walking
+    there by keys (the walk itself is tested on its own: mazur's, and the library's).
+    `step_id=None`: every step answered, the lesson finished."""
+    from tutor.lesson.exercise import load
+    from tutor.lesson.session import Lesson
+    from tutor.lesson.store import Store
+
+    store = Store()
+    lesson = Lesson(load(name), variant, store)
+    for text in first:
+        lesson.submit(text)
+    asked = [r.step.id for r in lesson.records] + [None]
+    step_id = asked[asked.index(step_id) - leave]
+    while lesson.current is not None and lesson.current.step.id != step_id:
+        lesson.submit(typed(lesson.current.step))
+    store.close()
+
+
 async def lesson_opened(app, timeout: float = 30.0) -> None:
     """Until the lesson the app is opening (in its worker, ui.preparing) is on screen or
     refused: what a learner waits for before typing."""

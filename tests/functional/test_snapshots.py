@@ -5,6 +5,8 @@ from textual.widgets import Input
 from tutor.lesson.exercise import load
 from tutor.ui.app import BPTutorApp
 
+from ..conftest import answered_until
+
 
 async def _still(pilot):
     for inp in pilot.app.screen.query(Input):
@@ -34,8 +36,9 @@ class TestLesson:
         assert snap_compare(BPTutorApp(load("mazur")), terminal_size=(80, 24), run_before=_still)
 
     def test_hidden_layer_with_a_mistake(self, snap_compare):
+        answered_until("dE_o1/dout_h1")
+
         async def run_before(pilot):
-            await _until(pilot, "dE_o1/dout_h1")
             await _answer(pilot, "dE_total_dout_o1 * w5")
             await _still(pilot)
 
@@ -44,9 +47,9 @@ class TestLesson:
 
 class TestSummary:
     def test_summary(self, snap_compare):
+        answered_until("E_total+", first=("0.3",))
+
         async def run_before(pilot):
-            await _answer(pilot, "0.3")
-            await _until(pilot, "E_total+")
             await _answer(pilot, "0.2910277737")
             await pilot.app.workers.wait_for_complete()  # the comparison with the post, from its worker
             await _still(pilot)
@@ -86,8 +89,9 @@ class TestHelp:
 class TestLookBack:
     def test_look_back_at_80x24(self, snap_compare):
         """F3 after a wrong try and some steps: answers, result and exact value, nothing hidden right."""
+        answered_until("E_o1", first=("0.5",), leave=1)
+
         async def run_before(pilot):
-            await _answer(pilot, "0.5")
             await _to(pilot, "E_o1")
             await pilot.press("f3")
             await pilot.pause()
@@ -98,6 +102,8 @@ class TestLookBack:
 class TestCompactPicture:
     def test_w6_asked_at_80_columns(self, snap_compare):
         """The compact picture at 80 columns, asking w6+: the connection h2→o1 is named."""
+        answered_until("w6+", leave=1)
+
         async def run_before(pilot):
             await _to(pilot, "w6+")
 
@@ -107,8 +113,9 @@ class TestCompactPicture:
 class TestHints:
     def test_two_hints_under_the_question(self, snap_compare):
         """F2 twice at dE_total/dw5: both hints under the question, the second below the first."""
+        answered_until("dE_total/dw5")
+
         async def run_before(pilot):
-            await _to(pilot, "dE_total/dw5")
             await pilot.press("f2", "f2")
             await _still(pilot)
 

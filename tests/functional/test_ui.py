@@ -9,6 +9,12 @@ from tutor.ui.home import HomeScreen
 from tutor.ui.lesson_screen import LessonScreen
 from tutor.ui.summary import SummaryScreen
 
+from ..conftest import answered_until
+
+
+def typed_repr(step) -> str:
+    return repr(step.value)
+
 
 def feedback(app) -> str:
     return str(app.screen.query_one("#feedback").render())
@@ -72,10 +78,9 @@ async def test_expression_and_name_answers(mazur_app):
     ("dnet_o1/dout_h1", "0.35891648", "not w5+"),
 ])
 async def test_mistakes_are_explained_on_screen(mazur_app, to, text, name):
+    answered_until(to, typed=typed_repr)
     async with mazur_app.run_test(size=(80, 24)) as pilot:
-        lesson = mazur_app.screen.lesson
-        while current(mazur_app) != to:
-            await answer(pilot, repr(lesson.current.step.value))
+        assert current(mazur_app) == to
         await answer(pilot, text)
         assert feedback(mazur_app).startswith("✗ Not yet.") and name in feedback(mazur_app)
         assert current(mazur_app) == to
@@ -174,11 +179,13 @@ async def test_help_opens_and_closes(mazur_app):
 
 
 async def test_whole_lesson_to_the_summary_at_80x24(mazur_app):
+    """The post's lesson from its first step to the summary, every answer typed key by key as
+    a learner types it (the other tests start at their step from a stored session)."""
     async with mazur_app.run_test(size=(80, 24)) as pilot:
         lesson = mazur_app.screen.lesson
-        await answer(pilot, "0.3")        # one wrong first try
+        await pilot.press(*"0.3", "enter")        # one wrong first try
         while not lesson.finished:
-            await answer(pilot, f"{lesson.current.step.value:.9g}")
+            await pilot.press(*f"{lesson.current.step.value:.9g}", "enter")
         await pilot.pause()
         assert isinstance(mazur_app.screen, SummaryScreen)
         text = str(mazur_app.screen.query_one("#summary-text").render())
@@ -218,9 +225,8 @@ async def test_leaving_and_reopening_a_lesson_resumes_it():
 
 
 async def _to_last_step(pilot):
-    lesson = pilot.app.screen.lesson
-    while lesson.current.step.id != "E_total+":
-        await answer(pilot, repr(lesson.current.step.value))
+    """Resumed at the last step (the store filled by answered_until before the app ran)."""
+    assert current(pilot.app) == "E_total+"
 
 
 class TestSummaryWhileItPrepares:
@@ -229,6 +235,7 @@ class TestSummaryWhileItPrepares:
 
     async def test_the_summary_says_it_prepares_the_comparison_then_fills_in(self, mazur_app):
         """First the printed figures are "being worked out…", then they are there."""
+        answered_until("E_total+", typed=typed_repr)
         async with mazur_app.run_test(size=(100, 32)) as pilot:
             await _to_last_step(pilot)
             await pilot.press(*"0.2910277737", "enter")
@@ -243,6 +250,7 @@ class TestSummaryWhileItPrepares:
 
     async def test_an_enter_typed_twice_does_not_leave_the_summary_unseen(self, mazur_app):
         """The last answer's Enter and a second Enter at once: the summary stays on screen."""
+        answered_until("E_total+", typed=typed_repr)
         async with mazur_app.run_test(size=(80, 24)) as pilot:
             await _to_last_step(pilot)
             await pilot.press(*"0.2910277737", "enter", "enter", "enter")
@@ -334,6 +342,7 @@ class TestTheAnswerBox:
     async def test_the_placeholder_offers_only_names_an_answer_may_use(self, mazur_app):
         """At w6+ the lesson never asked dE_total/dw6, so the placeholder must not offer it
         (typing it was refused as 'not known yet')."""
+        answered_until("w6+", typed=typed_repr, leave=1)   # w5+ is typed: the screen moves on to w6+
         async with mazur_app.run_test(size=(100, 32)) as pilot:
             lesson = mazur_app.screen.lesson
             while lesson.current.step.id != "w6+":
@@ -350,11 +359,10 @@ class TestScreensThatFit:
     @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
     async def test_look_back_shows_every_column_without_scrolling_sideways(self, mazur_app, size):
         """Answers, result and exact value all inside the table's width, the latest answer whole."""
+        answered_until("dE_total/dout_h1", first=("0.5", "w1*i1 + w2*i2 + b1 + 0.1", "0.3775"), typed=typed_repr)
         async with mazur_app.run_test(size=size) as pilot:
             lesson = mazur_app.screen.lesson
-            await pilot.press(*"0.5", "enter", *"w1*i1 + w2*i2 + b1 + 0.1", "enter", *"0.3775", "enter")
-            while lesson.current.step.id != "dE_total/dout_h1":
-                await answer(pilot, repr(lesson.current.step.value))
+            assert lesson.current.step.id == "dE_total/dout_h1"
             await pilot.press("f3")
             await pilot.pause()
             table = mazur_app.screen.query_one("#lookback")
@@ -378,6 +386,7 @@ class TestScreensThatFit:
     @pytest.mark.parametrize("width", [60, 80, 100, 140])
     async def test_the_picture_keeps_the_label_of_the_weight_asked_about(self, mazur_app, width):
         """At w6+ (w6 is the connection h2→o1) the picture names that connection at every width."""
+        answered_until("w6+", typed=typed_repr, leave=1)
         async with mazur_app.run_test(size=(width, 32)) as pilot:
             lesson = mazur_app.screen.lesson
             while lesson.current.step.id != "w6+":
@@ -395,12 +404,7 @@ class TestAFinishedLesson:
         """After a whole lesson, a new run of the app: Enter on it offers its summary (l) or a new attempt (a)."""
         from tutor.ui.dialogs import FinishedScreen
 
-        first = BPTutorApp(load("mazur"))
-        async with first.run_test(size=(80, 24)) as pilot:
-            lesson = first.screen.lesson
-            await answer(pilot, "0.3")
-            while not lesson.finished:
-                await answer(pilot, repr(lesson.current.step.value))
+        answered_until(None, first=("0.3",), typed=typed_repr)   # the whole lesson, in an earlier run
         app = BPTutorApp()
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
