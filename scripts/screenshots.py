@@ -44,9 +44,9 @@ async def room_dashboard() -> None:
         room = RoomConfig(room="backprop-monday", code="K7QX2M", exercises=["mazur"],
                           titles=[load("mazur").title], home=home)
         fill(room)
-        online = {"Ann Lee": 0.0, "Bob Okafor": 0.0, "Chen Wei": 0.0, "Dana Ruiz": 0.0, "Gus Moreau": 0.0,
-                  "Hana Sato": 0.0, "Farah Haddad": 0.0}
-        app = Dashboard(room, "http://192.168.1.20:8000", Path(home), online=lambda: online)
+        from tests.room_class import presence
+
+        app = Dashboard(room, "http://192.168.1.20:8000", Path(home), presence=presence)
         async with app.run_test(size=(110, 30)) as pilot:
             await wait(pilot, lambda: app.board is not None)
             await pilot.pause(0.2)

@@ -20,7 +20,7 @@ CLASS = [
     ("Emil Sørensen", [12, "show", 2]),
     ("Farah Haddad", [8, "wrong", 3]),
     ("Gus Moreau", [12, NET, 1, "hint", 7]),
-    ("Hana Sato", [2]),
+    ("Hana Sato", [2, "hint", "wrong"]),
 ]
 
 
@@ -40,3 +40,15 @@ def fill(room: RoomConfig, people=CLASS) -> None:
                 lesson.submit("0.5")
             else:
                 lesson.submit(act)
+
+
+def presence() -> dict:
+    """Who is connected as the board is read: everyone but Emil, who closed the tab, and Ivo,
+    who came in and left before a first answer; the others typing."""
+    import time
+
+    from tutor.room.board import Presence
+
+    now = time.time()
+    here = {name: Presence(True, now) for name, _ in CLASS if name != "Emil Sørensen"}
+    return {**here, "Emil Sørensen": Presence(False, now - 600), "Ivo New": Presence(False, now - 900)}

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,10 @@ pytest.importorskip("textual_serve", reason="pip install -e '.[test]' again: the
 
 import aiohttp  # noqa: E402 (comes with textual-serve)
 
+from tutor.lesson.exercise import load
+from tutor.lesson.session import Lesson
+from tutor.lesson.store import Store
+from tutor.lesson.workshop import report_rows
 from tutor.room.board import Ev, lesson_rows, room_mistakes
 from tutor.room.client import ENTER, F2, PageClient
 from tutor.room.config import RoomConfig, normalise_name, same_code
@@ -420,39 +425,169 @@ def test_room_mistakes_count_learners_among_those_who_reached_the_step():
 
 
 # --- the dashboard ----------------------------------------------------------------------------------
+async def open_dashboard(room, folder, size=(120, 36), **kw):
+    from tutor.ui.dashboard import Dashboard
+
+    app = Dashboard(room, "http://127.0.0.1:8000", folder, **kw)
+    return app, app.run_test(size=size)
+
+
+async def board_read(app, pilot):
+    for _ in range(400):
+        await pilot.pause(0.05)
+        if app.board is not None:
+            break
+    await pilot.pause()
+
+
 async def test_dashboard_shows_the_room(tmp_path):
     from textual.widgets import DataTable, Static
 
     from tests.room_class import fill
-    from tutor.ui.dashboard import Dashboard
+    from tutor.room.board import Presence
 
     room, path = make_room(tmp_path / "home")
     fill(room)
     written = []
-    app = Dashboard(room, "http://127.0.0.1:8000", path.parent, online=lambda: {"Ann Lee": 0.0, "Ivo New": 0.0},
-                    write_gradebook=lambda: written.append(1) or [path.parent / "gradebook.csv"])
-    async with app.run_test(size=(120, 36)) as pilot:
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if app.board is not None:
-                break
-        await pilot.pause()
+    now = time.time()
+    app, running = await open_dashboard(room, path.parent, presence=lambda: {
+        "Ann Lee": Presence(True, now), "Ivo New": Presence(True, now)},
+        write_gradebook=lambda: written.append(1) or [path.parent / "gradebook.csv"])
+    async with running as pilot:
+        await board_read(app, pilot)
         table = app.query_one(DataTable)
         assert table.row_count == 9  # eight with answers, and Ivo, online before a first answer
         ann = [str(c) for c in table.get_row("Ann Lee")]
-        assert ann == ["Ann Lee", "●", "16/32", "16", "✓✓✓✓✓✓✓✓ ✓✓✓✓✓✓✓✓ ▸······· ········", "w6+"]
+        assert ann == ["Ann Lee", "answering", "16/32", "16", "✓✓✓✓✓✓✓✓ ✓✓✓✓✓✓✓✓ ▸······· ········", "w6+"]
         chen = [str(c) for c in table.get_row("Chen Wei")]
-        assert chen[5] == "stuck: 3 tries at dout_o1/dnet_o1" and chen[3] == "12"
+        assert chen[5] == "dout_o1/dnet_o1: stuck: 3 tries" and chen[3] == "12" and chen[1].startswith("gone ")
         assert str(table.get_row("Dana Ruiz")[4]) == "✓✓✓h✓✓✓✓ ✓✓✓✓✗▸·· ········ ········"
         assert str(table.get_row("Emil Sørensen")[4]) == "✓✓✓✓✓✓✓✓ ✓✓✓✓s✓✓▸ ········ ········"
-        assert str(table.get_row("Ivo New")[4]) == "▸······· ········ ········ ········"
+        assert [str(c) for c in table.get_row("Ivo New")] == [
+            "Ivo New", "joined", "0/32", "0", "▸······· ········ ········ ········", "net_h1"]
         mistakes = str(app.query_one("#mistakes", Static).render())
         assert "4 of 5: derivative taken on net instead of out, at dout_o1/dnet_o1" in mistakes
         head = str(app.query_one("#room-head", Static).render())
-        assert CODE in head and "http://127.0.0.1:8000" in head and "9 joined, 2 online" in head
+        assert CODE in head and "http://127.0.0.1:8000" in head
+        assert "9 came in: 1 answering, 0 idle, 1 joined, 7 gone" in head
         await pilot.press("g")
         await pilot.pause(0.3)
         assert written == [1]
+
+
+def test_everyone_who_came_in_is_on_the_board_with_when_last_seen(tmp_path):
+    """Today a learner who joined and left before a first answer was neither counted nor
+    listed. Their process records that they came in (a 'join' event in the store), the
+    server knows who is connected and when each was last seen."""
+    from tutor.room.board import Presence, make_board
+    from tutor.room.learner import room_store
+
+    room, _ = make_room(tmp_path / "home")
+    steps = {"mazur": ["net_h1", "out_h1"]}
+    room_store(room, "Ivo New").join()                                 # came in, left, nothing answered
+    ann = room_store(room, "Ann Lee")
+    ann.join()
+    Lesson(load("mazur"), "", ann).submit("0.3775")
+    now = time.time()
+    board = make_board(room, steps, now + 10, {"Ann Lee": Presence(True, now + 5),
+                                               "Bo Chen": Presence(True, now + 8),    # joined, typing
+                                               "Cy Diaz": Presence(True, now - 200)})
+    states = {p.learner: (p.state, p.status(now + 10)) for p in board.people}
+    assert states["Ann Lee"] == ("answering", "answering") and states["Bo Chen"] == ("joined", "joined")
+    assert states["Ivo New"][0] == "gone" and states["Ivo New"][1] == "gone " + time.strftime(
+        "%H:%M", time.localtime(next(p.seen for p in board.people if p.learner == "Ivo New")))
+    board = make_board(room, steps, now + 400, {"Ann Lee": Presence(True, now + 5)})
+    ann_now, = [p for p in board.people if p.learner == "Ann Lee"]
+    assert (ann_now.state, ann_now.status(now + 400)) == ("idle", "idle 6 min")
+    assert board.counts() == {"answering": 0, "idle": 1, "joined": 0, "gone": 1}
+    # the learner's own lesson, reports and `bptutor` know nothing of the join
+    assert ann.last() == ("mazur", "") and room_store(room, "Ivo New").last() is None
+    assert [r["learner"] for r in report_rows(Store(room.home), room.room)] == ["Ann Lee"]
+
+
+async def test_the_learners_process_says_they_came_in(tmp_path):
+    from tutor.room.board import make_board
+    from tutor.ui.room_app import RoomApp
+
+    room, _ = make_room(tmp_path / "home", exercises=("mazur", "xor"))
+    async with RoomApp(room, "Ivo New").run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    board = make_board(room, {"mazur": [], "xor": []})
+    assert [(p.learner, p.state, p.working) for p in board.people] == [("Ivo New", "gone", False)]
+
+
+def test_hints_and_tries_on_the_current_step_are_said_in_words():
+    """Today a learner with hints on the current step showed only ▸."""
+    events = [ev("Ann", "net_h1", "answer", "right", at=0), ev("Ann", "out_h1", "hint", hints=1, at=10),
+              ev("Ann", "out_h1", "answer", "wrong", at=20), ev("Ann", "out_h1", "hint", hints=2, at=30)]
+    ann, = lesson_rows(events, STEPS)
+    assert ann.where(now=40) == ("out_h1", "1 try, 2 hints")
+    assert ann.where(now=10 + 6 * 60) == ("out_h1", "stuck: 1 try, 2 hints, 6 min")
+    events += [ev("Ann", "out_h1", "answer", "mistake", "wrong input", at=50),
+               ev("Ann", "out_h1", "answer", "invalid", at=55), ev("Ann", "out_h1", "answer", "more_digits", at=60)]
+    ann, = lesson_rows(events, STEPS)
+    assert ann.where(now=70) == ("out_h1", "stuck: 3 tries, 2 hints")
+    assert lesson_rows(events[:1], STEPS)[0].where(now=5) == ("out_h1", "")
+
+
+def test_a_breakdowns_parts_are_where_the_learner_is_and_not_counted_as_the_lessons_steps():
+    steps = {"mazur": ["w5+", "w6+", "w7+"]}
+    events = [ev("Ann", "w5+", "answer", "right", at=0), ev("Ann", "w6+", "breakdown", at=1, text=None),
+              ev("Ann", "dE_total/dw6", "answer", "wrong", at=2)]
+    ann, = lesson_rows(events, steps)
+    assert ann.where(now=3) == ("dE_total/dw6 (for w6+)", "1 try") and ann.done == 1
+    events += [ev("Ann", "dE_total/dw6", "answer", "right", at=4), ev("Ann", "w6+", "answer", "right", at=5)]
+    ann, = lesson_rows(events, steps)
+    assert ann.where(now=6) == ("w7+", "") and (ann.done, ann.first_try) == (2, 2)   # of the lesson's 3 steps
+
+
+@pytest.mark.parametrize("size", [(120, 40), (100, 32)])
+async def test_every_step_of_a_long_lesson_is_on_screen(tmp_path, size):
+    """Today the marks of a 122-step lesson stopped at ~84 in 120 columns: the rest was past
+    the edge. They wrap now, each line numbered, and the table is never wider than the screen."""
+    from textual.widgets import DataTable
+
+    from tests.room_class import fill
+
+    room, path = make_room(tmp_path / "home", exercises=("deep-tanh",))   # 206 steps
+    fill(room, [("Ann Lee", [130]), ("Bo Chen", [3, "hint"])])
+    app, running = await open_dashboard(room, path.parent, size=size)
+    async with running as pilot:
+        await board_read(app, pilot)
+        table = app.query_one(DataTable)
+        marks = str(table.get_row("Ann Lee")[4])
+        lines = marks.split("\n")
+        assert len(lines) > 1 and [line.split()[0] for line in lines][:2] == ["1", str(1 + 8 * len(lines[0].split()[1:]))]
+        assert "".join(c for c in marks if c in "✓▸·") == "✓" * 130 + "▸" + "·" * 75
+        assert table.virtual_size.width <= table.size.width   # nothing past the right edge
+        assert "Steps: 1 " not in str(app.query_one("#mistakes").render())   # 206 names would fill the screen
+        bo = [str(c) for c in table.get_row("Bo Chen")]
+        assert bo[5].replace("\n", " ") == "out_h1_2_s1: 1 hint"
+
+
+async def test_the_teachers_place_in_the_table_stays_when_it_is_read_again(tmp_path):
+    """The board is read every two seconds; today each reading put the cursor and the scroll
+    back at the top, so a teacher could not look at learner 25 of 30."""
+    from textual.widgets import DataTable
+
+    from tests.room_class import fill
+
+    room, path = make_room(tmp_path / "home")
+    fill(room, [(f"Learner {i:02d}", [i % 7]) for i in range(30)])
+    app, running = await open_dashboard(room, path.parent, size=(100, 32))
+    async with running as pilot:
+        await board_read(app, pilot)
+        table = app.query_one(DataTable)
+        table.focus()
+        for _ in range(24):
+            await pilot.press("down")
+        await pilot.pause()
+        y = table.scroll_y
+        assert table.cursor_row == 24 and y > 0
+        app.show(app.board)   # what every reading does
+        await pilot.pause()
+        await pilot.pause()
+        assert table.cursor_row == 24 and table.scroll_y == y
 
 
 # --- the teacher's command ---------------------------------------------------------------------------

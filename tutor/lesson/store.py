@@ -42,9 +42,9 @@ CREATE TABLE IF NOT EXISTS events (
     exercise TEXT NOT NULL,                   -- the exercise by content: a bundled name or 'sha256:...'
     source   TEXT NOT NULL DEFAULT '',        -- where it was opened from: a bundled name or a file's path
     variant  TEXT NOT NULL DEFAULT '',        -- whose numbers: '' for the file's own
-    mode     TEXT NOT NULL DEFAULT 'lesson',  -- lesson | quiz
+    mode     TEXT NOT NULL DEFAULT 'lesson',  -- lesson | quiz | room (a learner came into the room)
     step     TEXT NOT NULL,
-    kind     TEXT NOT NULL,                   -- answer | hint (stage 3: the answer shown) | breakdown | start
+    kind     TEXT NOT NULL,                   -- answer | hint (stage 3: the answer shown) | breakdown | start | join
     text     TEXT,
     value    REAL,
     verdict  TEXT,
@@ -460,6 +460,11 @@ class Store:
     def breakdown(self, exercise: str, variant: str, step: str) -> None:
         """A step broken down: what it is made from and was not known is asked before it."""
         self._add(exercise=exercise, variant=variant, step=step, kind="breakdown")
+
+    def join(self) -> None:
+        """The learner came into the room (a room's dashboard lists everyone who came in, also
+        those who leave before a first answer). Not a lesson's event: no exercise, no step."""
+        self._add(exercise="", variant="", step="", kind="join", mode="room")
 
     def start(self, exercise: str, variant: str) -> None:
         """A fresh attempt at a lesson finished before: resuming replays only what follows."""

@@ -19,6 +19,7 @@ CREDITED = ("right", "follow_through")
 STUCK_TRIES = 3          # answers on one step without getting it
 STUCK_MINUTES = 5        # minutes on one step since the last thing done before it
 IDLE_CAP = 300           # seconds: a longer pause between two events counts as this much time spent
+IDLE_AFTER = 120         # seconds without a key or an answer before an online learner is idle
 
 
 @dataclass
@@ -41,6 +42,14 @@ def read_events(room: RoomConfig) -> list[Ev]:
     rows = _query(Path(room.home) / "progress.db", "SELECT learner, exercise, variant, step, kind, text, verdict, "
                   "mistake, hints, at FROM events WHERE room = ? AND mode = 'lesson' ORDER BY seq", (room.room,))
     return [Ev(*r) for r in rows or []]
+
+
+def read_joins(room: RoomConfig) -> dict[str, float]:
+    """When each learner last came into the room (their lesson process started): learners
+    who left before a first answer are known by this alone."""
+    rows = _query(Path(room.home) / "progress.db", "SELECT learner, max(at) FROM events WHERE room = ? "
+                  "AND kind = 'join' GROUP BY learner", (room.room,))
+    return dict(rows or [])
 
 
 def _query(path: Path, sql: str, args: tuple) -> list[tuple] | None:
@@ -93,15 +102,49 @@ class LessonRow:
     last_at: float
     seconds: float               # time spent: gaps between events, each at most IDLE_CAP
     mistakes: int
+    asked: list[str] = field(default_factory=list)   # the lesson's steps (a breakdown's parts are not)
+    part: str | None = None      # a part of the current step asked by a breakdown (F4), being worked on
+
+    def _asked(self) -> list[StepState]:
+        return [self.states[s] for s in self.asked if s in self.states]
 
     @property
     def done(self) -> int:
-        return sum(s.done for s in self.states.values())
+        return sum(s.done for s in self._asked())
 
     @property
     def first_try(self) -> int:
         return sum(s.mark in ("first",) or (s.mark == "hinted" and s.answers and s.answers[0][1] in CREDITED)
-                   for s in self.states.values())
+                   for s in self._asked())
+
+    @property
+    def here(self) -> StepState:
+        """The step being worked on (a breakdown's part, if one is open), as it stands."""
+        return self.states.get(self.part or self.current or "", StepState())
+
+    def where(self, now: float) -> tuple[str, str]:
+        """Where the learner is, in words: the step ("dE_total/dw6 (for w6+)" inside a
+        breakdown), and what they have tried there ("3 tries, 1 hint", "stuck: 3 tries, 6 min"
+        when they look stuck; '' when nothing yet)."""
+        if self.current is None:
+            return "finished", ""
+        here = self.here
+        tries = sum(v not in CREDITED and v != "invalid" for _, v in here.answers)
+        said = [f"{tries} {'try' if tries == 1 else 'tries'}" if tries else "",
+                f"{here.hinted} {'hint' if here.hinted == 1 else 'hints'}" if here.hinted else ""]
+        minutes = self.minutes_here(now)
+        if minutes >= STUCK_MINUTES:
+            said.append(f"{minutes} min")
+        details = ", ".join(w for w in said if w)
+        step = f"{self.part} (for {self.current})" if self.part else self.current
+        return step, (f"stuck: {details}" if self.stuck(now) else details)
+
+    def minutes_here(self, now: float) -> int:
+        """Whole minutes since the learner reached the current step (0 when unknown or gone
+        for half an hour: the step is not what holds them)."""
+        if self.arrived is None or now - self.last_at >= 30 * 60:
+            return 0
+        return int((now - self.arrived) // 60)
 
     @property
     def hints(self) -> int:
@@ -117,8 +160,8 @@ class LessonRow:
             return ""
         if self.tries_on_current >= STUCK_TRIES:
             return f"{self.tries_on_current} tries at {self.current}"
-        if self.arrived is not None and now - self.arrived >= STUCK_MINUTES * 60 and now - self.last_at < 30 * 60:
-            return f"{int((now - self.arrived) // 60)} min at {self.current}"
+        if self.minutes_here(now) >= STUCK_MINUTES:
+            return f"{self.minutes_here(now)} min at {self.current}"
         return ""
 
 
@@ -151,6 +194,9 @@ def lesson_rows(events: list[Ev], steps: dict[str, list[str]]) -> list[LessonRow
                 if e.verdict in CREDITED:
                     st.done, arrived = True, e.at
         current = next((s for s in order if not states[s].done), None)
+        # a breakdown's part being worked on: the last step touched, not done and not asked itself
+        touched = [e.step for e in attempt if e.kind in ("answer", "hint", "breakdown")]
+        part = touched[-1] if touched and touched[-1] not in order and not states[touched[-1]].done else None
         tries = 0
         if current is not None:
             tries = sum(v not in CREDITED and v != "invalid" for _, v in states[current].answers)
@@ -159,7 +205,7 @@ def lesson_rows(events: list[Ev], steps: dict[str, list[str]]) -> list[LessonRow
                 arrived = own[0] if own else None
         variant = attempt[-1].variant if attempt else evs[-1].variant
         rows.append(LessonRow(learner, exercise, variant, states, current, tries, arrived,
-                              evs[0].at, evs[-1].at, seconds, mistakes))
+                              evs[0].at, evs[-1].at, seconds, mistakes, order, part if current else None))
     rows.sort(key=lambda r: (r.learner.lower(), order_of(r.exercise, steps)))
     return rows
 
@@ -167,6 +213,59 @@ def lesson_rows(events: list[Ev], steps: dict[str, list[str]]) -> list[LessonRow
 def order_of(exercise: str, steps: dict[str, list[str]]) -> int:
     keys = list(steps)
     return keys.index(exercise) if exercise in keys else len(keys)
+
+
+# --- who came in ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Presence:
+    """What the server knows of a learner this run: connected now, and when last seen (a key
+    typed, the connection opened or closed, the code given)."""
+    online: bool
+    seen: float
+
+
+@dataclass(frozen=True)
+class Person:
+    learner: str
+    state: str           # joined (online, nothing done yet) | answering | idle | gone
+    seen: float          # last seen: the latest of a key, an answer, a hint, coming in, leaving
+    working: bool        # has answered or asked for a hint in one of the room's lessons
+
+    def status(self, now: float) -> str:
+        """The state in a word or two, with when last seen where it says something: "answering",
+        "idle 6 min", "joined", "gone 14:05"."""
+        if self.state == "idle":
+            return f"idle {max(1, int((now - self.seen) // 60))} min"
+        if self.state == "gone":
+            return "gone " + time.strftime("%H:%M" if now - self.seen < 20 * 3600 else "%b %d", time.localtime(self.seen))
+        return self.state
+
+
+STATES = ("answering", "idle", "joined", "gone")
+
+
+def people(events: list[Ev], joins: dict[str, float], presence: dict[str, Presence], now: float) -> list[Person]:
+    """Everyone who came into the room: who answered, who only joined (and maybe left before a
+    first answer), who is connected now. Online with nothing done yet: joined; online and a key,
+    an answer or a hint within IDLE_AFTER seconds: answering; online otherwise: idle; not
+    connected: gone (presence unknown, as after the room was closed and opened again: gone)."""
+    last: dict[str, float] = dict(joins)
+    working: set[str] = set()
+    for e in events:
+        last[e.learner] = max(last.get(e.learner, e.at), e.at)
+        working.add(e.learner)
+    out = []
+    for learner in set(last) | set(presence):
+        p = presence.get(learner)
+        seen = max(last.get(learner, 0.0), p.seen if p else 0.0)
+        if p is None or not p.online:
+            state = "gone"
+        elif learner not in working:
+            state = "joined"
+        else:
+            state = "answering" if now - seen < IDLE_AFTER else "idle"
+        out.append(Person(learner, state, seen, learner in working))
+    return sorted(out, key=lambda p: p.learner.lower())
 
 
 # --- the room's mistakes -----------------------------------------------------------------------------
@@ -222,9 +321,17 @@ class Board:
     mistakes: list[RoomMistake]
     events: int
     at: float
+    people: list[Person] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """How many learners are in each state, in STATES' order."""
+        return {s: sum(p.state == s for p in self.people) for s in STATES}
 
 
-def make_board(room: RoomConfig, steps: dict[str, list[str]], now: float | None = None) -> Board:
+def make_board(room: RoomConfig, steps: dict[str, list[str]], now: float | None = None,
+               presence: dict[str, Presence] | None = None) -> Board:
     events = read_events(room)
-    return Board(steps, lesson_rows(events, steps), room_mistakes(events), len(events),
-                 time.time() if now is None else now)
+    now = time.time() if now is None else now
+    work = [e for e in events if e.kind in ("answer", "hint", "breakdown")]
+    return Board(steps, lesson_rows(events, steps), room_mistakes(events), len(events), now,
+                 people(work, read_joins(room), presence or {}, now))

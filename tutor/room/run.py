@@ -122,7 +122,7 @@ def open_room(args) -> int:
         else:
             from ..ui.dashboard import Dashboard
 
-            Dashboard(room, address, folder, online=server.online,
+            Dashboard(room, address, folder, presence=server.presence,
                       write_gradebook=lambda: write_gradebook(room, folder)).run()
     finally:
         server.stop()  # every learner's process is asked to quit and waited for

@@ -33,6 +33,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
+from .board import Presence
 from .config import ENV_LEARNER, ENV_ROOM_FILE, RoomConfig
 from .gate import Gate, Refused, key_buckets, read_message
 from .pages import STATIC_DIR, join_page, terminal_page
@@ -222,6 +223,7 @@ class RoomServer:
         self.gate = Gate(config.code, config.max_learners)
         self.titles = lesson_titles or config.exercises
         self.connections: dict[str, Connection] = {}   # learner -> their live connection
+        self.seen: dict[str, float] = {}   # learner -> last seen: the code given, a key, connecting, leaving
         self.closed_for = {"garbage": 0, "flood": 0, "refused": 0}
         self.downloads = DownloadManager()
         if zygote is None:  # fork is safe with what a learner's process loads on Linux; elsewhere, exec
@@ -237,6 +239,11 @@ class RoomServer:
     # --- what the dashboard reads (from another thread: copies only) ----------------------
     def online(self) -> dict[str, float]:
         return {c.learner: c.since for c in list(self.connections.values())}
+
+    def presence(self) -> dict[str, Presence]:
+        """Everyone who gave the code this run: connected now or not, and when last seen."""
+        online = self.online()
+        return {learner: Presence(learner in online, at) for learner, at in list(self.seen.items())}
 
     # --- the web app ---------------------------------------------------------------------
     def make_app(self) -> web.Application:
@@ -271,6 +278,7 @@ class RoomServer:
             self.closed_for["refused"] += 1
             return web.Response(status=403, text=join_page(self.titles, str(e), name), content_type="text/html")
         log.info("joined: %s from %s", learner, request.remote)
+        self.seen[learner] = time.time()
         response = web.HTTPSeeOther("/")
         response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/")
         raise response
@@ -289,6 +297,7 @@ class RoomServer:
         old = self.connections.get(learner)
         conn = Connection(learner, ws)
         self.connections[learner] = conn
+        self.seen[learner] = time.time()
         if old is not None:  # the same learner in a new tab or after a reload: one process each
             await old.websocket.close(code=WSCloseCode.GOING_AWAY, message=b"opened in another tab")
         width = _int(request.query.get("width"), 80, 20, 500)
@@ -298,18 +307,19 @@ class RoomServer:
         conn.process = process
         try:
             await process.start(width, height)
-            await self._relay(ws, process)
+            await self._relay(ws, process, learner)
         except (ConnectionError, asyncio.CancelledError):
             pass
         finally:
             if self.connections.get(learner) is conn:
                 del self.connections[learner]
+            self.seen[learner] = time.time()
             await process.end()
             if not ws.closed:
                 await ws.close()
         return ws
 
-    async def _relay(self, ws: web.WebSocketResponse, process: LearnerProcess) -> None:
+    async def _relay(self, ws: web.WebSocketResponse, process: LearnerProcess, learner: str) -> None:
         messages, characters = key_buckets()
         async for message in ws:
             if message.type != WSMsgType.TEXT:
@@ -321,6 +331,7 @@ class RoomServer:
             except ValueError:
                 return await self._close(ws, "garbage", "only the page's own messages are accepted")
             if kind == "stdin":
+                self.seen[learner] = time.time()   # a key: not idle
                 if not (messages.take(1) and characters.take(len(arg))):
                     return await self._close(ws, "flood", "too many keys at once")
                 if not await process.send_bytes(arg.encode("utf-8")):

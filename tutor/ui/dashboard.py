@@ -1,7 +1,10 @@
 """The teacher's dashboard: the room live, read from the store in a worker every two seconds.
 
-One row per learner, one column per step of the lesson shown; who is stuck; the room's
-known mistakes by step; the gradebook and answer log written on request.
+One row per learner who came in (answering, idle, joined before a first answer, or gone, with
+when last seen), a mark per step of the lesson shown (wrapped to the terminal's width, each
+line numbered, so every step of a long lesson is on screen), where each learner is and what
+they tried there; who is stuck; the room's known mistakes by step; the gradebook and answer
+log written on request.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
@@ -18,10 +22,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from ..room.board import Board, asked_step_ids, make_board
+from ..room.board import Board, Presence, asked_step_ids, make_board
 from ..room.config import RoomConfig
 
 REFRESH = 2.0  # seconds between two readings of the store
+NAME_WIDE = 20   # a longer learner's name wraps in its cell
+AT_NARROW = 16   # "now at" is given at least this much before the marks wrap ...
+AT_WIDE = 28     # ... and at most this much once they do
 
 # a mark for every state, never colour alone
 MARKS = {
@@ -35,25 +42,49 @@ MARKS = {
 LEGEND = "✓ first try   ✗ right after mistakes   h hinted   s shown   ▸ current   · not yet"
 
 
-def step_marks(states: list[str]) -> Text:
-    """A mark per step, in groups of eight."""
+def step_marks(states: list[str], per_line: int | None = None) -> Text:
+    """A mark per step, in groups of eight; `per_line` groups a line (None: one line). When
+    the marks take several lines, each starts with the number of its first step, so every
+    step of a long lesson is on screen and can be counted."""
+    groups = [states[i:i + 8] for i in range(0, len(states), 8)]
+    per_line = per_line or max(len(groups), 1)
+    lines = [groups[i:i + per_line] for i in range(0, len(groups), per_line)]
+    width = len(str(len(states)))
     text = Text()
-    for i, state in enumerate(states):
-        if i and i % 8 == 0:
-            text.append(" ")
-        text.append(*MARKS[state])
+    for k, line in enumerate(lines):
+        if k:
+            text.append("\n")
+        if len(lines) > 1:
+            text.append(f"{k * per_line * 8 + 1:>{width}} ", style="dim")
+        for j, group in enumerate(line):
+            if j:
+                text.append(" ")
+            for state in group:
+                text.append(*MARKS[state])
     return text
 
 
-def step_ruler(n: int) -> str:
-    """The steps column's header: the number of the first step of each group of eight."""
-    return "".join(f"{i + 1:<9}" for i in range(0, n, 8)).rstrip() or "steps"
+def step_ruler(n: int, per_line: int | None = None) -> str:
+    """The steps column's header: the number of the first step of each group of eight (of the
+    first line, after the room the lines' own numbers take, when the marks wrap)."""
+    groups = (n + 7) // 8
+    per_line = per_line or max(groups, 1)
+    ruler = "".join(f"{i * 8 + 1:<9}" for i in range(min(per_line, groups))).rstrip() or "steps"
+    return (" " * (len(str(n)) + 1) + ruler) if groups > per_line else ruler
+
+
+def groups_per_line(n: int, width: int) -> int:
+    """How many groups of eight marks fit `width` cells (a line's number taken off when
+    they do not all fit on one line); at least one."""
+    groups = (n + 7) // 8
+    if 9 * groups - 1 <= width:
+        return max(groups, 1)
+    return max(1, (width - len(str(n)) - 1 + 1) // 9)
 
 
 @dataclass
 class BoardReady(Message):
     board: Board
-    online: dict[str, float]
 
 
 class Dashboard(App):
@@ -72,17 +103,17 @@ class Dashboard(App):
     ]
 
     def __init__(self, room: RoomConfig, address: str, folder: Path,
-                 online: Callable[[], dict[str, float]] = dict,
+                 presence: Callable[[], dict[str, Presence]] = dict,
                  write_gradebook: Callable[[], list[Path]] | None = None, clock: Callable[[], float] = time.time):
         super().__init__()
         self.room, self.address, self.folder = room, address, folder
-        self.online, self.write_gradebook, self.clock = online, write_gradebook, clock
+        self.presence, self.write_gradebook, self.clock = presence, write_gradebook, clock
         self.steps: dict[str, list[str]] | None = None
         self.board: Board | None = None
         self.shown_lesson = 0
 
     def compose(self) -> ComposeResult:
-        yield Static(self.head(None, {}), id="room-head")
+        yield Static(self.head(None), id="room-head")
         yield Static(LEGEND, id="legend")
         yield DataTable(id="learners", zebra_stripes=True, cursor_type="row")
         yield Static("Preparing the room's lessons…", id="mistakes")
@@ -92,75 +123,126 @@ class Dashboard(App):
         self.read_board()
         self.set_interval(REFRESH, self.read_board)
 
+    def on_resize(self) -> None:
+        if self.board is not None:   # the marks wrap to the new width
+            self.show(self.board)
+
     # --- reading, off the UI thread --------------------------------------------------------
     @work(thread=True, exclusive=True, group="board")
     def read_board(self) -> None:
         if self.steps is None:
             self.steps = asked_step_ids(self.room)  # imports the engine: once, here
-        self.post_message(BoardReady(make_board(self.room, self.steps, self.clock()), self.online()))
+        self.post_message(BoardReady(make_board(self.room, self.steps, self.clock(), self.presence())))
 
     def on_board_ready(self, message: BoardReady) -> None:
         self.board = message.board
-        self.show(message.board, message.online)
+        self.show(message.board)
 
     # --- drawing ---------------------------------------------------------------------------
-    def head(self, board: Board | None, online: dict[str, float]) -> Text:
+    def head(self, board: Board | None) -> Text:
         r = self.room
-        learners = {row.learner for row in board.rows} if board else set()
         hints = {0: "no hints", 1: "1 hint a step", 2: "2 hints a step"}[r.hints]
         text = Text.assemble(("Room ", ""), (r.room, "bold"), "   code ", (r.code, "bold reverse"),
                              "   learners open ", (self.address, "bold underline"))
-        text.append(f"\n{len(learners | set(online))} joined, {len(online)} online · {hints}, answers "
-                    f"{'may be shown' if r.reveal else 'never shown'} · "
+        if board is None:
+            text.append("\nReading the room…")
+        else:
+            counts = board.counts()
+            text.append(f"\n{len(board.people)} came in: " + ", ".join(f"{n} {state}" for state, n in counts.items()))
+        text.append(f" · {hints}, answers {'may be shown' if r.reveal else 'never shown'} · "
                     f"{'a variant per learner' if r.variants else 'the same numbers for all'} · "
                     f"at most {r.max_learners} learners")
         return text
 
-    def show(self, board: Board, online: dict[str, float]) -> None:
-        self.query_one("#room-head", Static).update(self.head(board, online))
+    def show(self, board: Board) -> None:
+        self.query_one("#room-head", Static).update(self.head(board))
         specs = list(board.steps)
         spec = specs[self.shown_lesson % len(specs)] if specs else ""
         steps = board.steps.get(spec, [])
         title = self.room.titles[self.shown_lesson % len(specs)] if self.room.titles and specs else spec
+        rows = {row.learner: row for row in board.rows if row.exercise == spec}
+        elsewhere = {row.learner: row for row in sorted(board.rows, key=lambda r: r.last_at)}  # the latest lesson
+        lines = []   # (learner, status, done, first, marks, where)
+        for person in board.people:
+            row = rows.get(person.learner)
+            status = person.status(board.at)
+            if row is not None:
+                marks = ["current" if s == row.current else (row.states[s].mark if s in row.states else "")
+                         for s in steps]
+                step, details = row.where(board.at)
+                where = Text(step)
+                if details:
+                    where.append(f": {details}", style="bold red" if row.stuck(board.at) else "")
+                lines.append((person.learner, status, f"{row.done}/{len(steps)}", str(row.first_try), marks, where))
+                continue
+            other = elsewhere.get(person.learner)
+            if other is not None:       # working on another of the room's lessons
+                where = Text(f"in {Path(other.exercise).stem}: {other.current or 'finished'}")
+                marks = [""] * len(steps)
+            elif len(specs) == 1 and person.state != "gone":   # the lesson opens as they come in
+                where, marks = Text(steps[0] if steps else ""), (["current"] + [""] * (len(steps) - 1) if steps else [])
+            else:
+                where, marks = Text("not started"), [""] * len(steps)
+            lines.append((person.learner, status, f"0/{len(steps)}", "0", marks, where))
+
+        # the marks on one line when they fit beside the other columns, "now at" wrapping
+        # within what is left; else "now at" at most AT_WIDE and the marks wrapped, each line
+        # numbered. A row is as tall as its tallest cell.
         table = self.query_one(DataTable)
+        fixed = [min(max([cell_len(str(line[i])) for line in lines] + [len(label)]), cap)
+                 for i, label, cap in ((0, "learner", NAME_WIDE), (1, "status", 99), (2, "done", 99), (3, "1st", 99))]
+        natural = max([cell_len(line[5].plain) for line in lines] + [len("now at")])
+        free = self.size.width - sum(fixed) - 2 * table.cell_padding * 6 - 2   # 2: the scrollbar
+        one_line = 9 * ((len(steps) + 7) // 8) - 1
+        if free - one_line >= min(natural, AT_NARROW):
+            at_width = min(natural, free - one_line)
+            per_line = None
+        else:
+            at_width = min(natural, AT_WIDE)
+            per_line = groups_per_line(len(steps), free - at_width)
+
+        kept_row = kept_y = None
+        if table.row_count:
+            kept_row = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            kept_y = table.scroll_y
         table.clear(columns=True)
-        table.add_column("learner", key="learner")
-        table.add_column("on", key="online")
+        table.add_column("learner", key="learner", width=fixed[0])
+        table.add_column("status", key="status")
         table.add_column("done", key="done")
         table.add_column("1st", key="first")
-        table.add_column(step_ruler(len(steps)), key="steps")
-        table.add_column("now at", key="at")
-        rows = {row.learner: row for row in board.rows if row.exercise == spec}
-        for learner in sorted(set(rows) | set(online), key=str.lower):
-            row = rows.get(learner)
-            dot = "●" if learner in online else " "
-            if row is None:  # joined, nothing answered yet
-                marks = ["current"] + [""] * (len(steps) - 1) if steps else []
-                table.add_row(learner, dot, f"0/{len(steps)}", "0", step_marks(marks), steps[0] if steps else "",
-                              key=learner)
-                continue
-            marks = ["current" if s == row.current else (row.states[s].mark if s in row.states else "")
-                     for s in steps]
-            stuck = row.stuck(board.at)
-            at = Text(f"stuck: {stuck}", style="bold red") if stuck else Text(row.current or "finished")
-            table.add_row(learner, dot, f"{row.done}/{len(steps)}", str(row.first_try), step_marks(marks), at,
-                          key=learner)
-        lines = Text()
+        table.add_column(step_ruler(len(steps), per_line), key="steps")
+        table.add_column("now at", key="at", width=at_width)
+        for learner, status, done, first, marks, where in lines:
+            text = step_marks(marks, per_line)
+            if where.cell_len > at_width and ": " in where.plain:   # the step on a line, what was tried below
+                cut = where.plain.index(": ")
+                where = Text.assemble(where[:cut], "\n", where[cut + 2:])
+            height = max(len(text.plain.split("\n")), len(where.wrap(self.console, at_width)),
+                         len(Text(learner).wrap(self.console, fixed[0])))
+            table.add_row(Text(learner), status, done, first, text, where, key=learner, height=height)
+        if kept_row is not None:   # read again every two seconds: the teacher's place in the table stays
+            keys = [line[0] for line in lines]
+            if kept_row in keys:
+                table.move_cursor(row=keys.index(kept_row), animate=False, scroll=False)
+            table.call_after_refresh(table.scroll_to, y=kept_y, animate=False)
+
+        text = Text()
         mistakes = [m for m in board.mistakes if m.exercise == spec]
-        lines.append(f"{title}: mistakes in the room", style="bold")
+        text.append(f"{title}: mistakes in the room", style="bold")
         if not mistakes:
-            lines.append("  none yet")
+            text.append("  none yet")
         for m in mistakes[:6]:
-            lines.append(f"\n  {m}")
-        if steps and self.size.height >= 40:  # the steps by number, when there is room for them
-            lines.append("\nSteps: " + "  ".join(f"{i + 1} {s}" for i, s in enumerate(steps)), style="dim")
-        self.query_one("#mistakes", Static).update(lines)
+            text.append(f"\n  {m}")
+        numbered = "Steps: " + "  ".join(f"{i + 1} {s}" for i, s in enumerate(steps))
+        if steps and self.size.height >= 40 and len(Text(numbered).wrap(self.console, self.size.width - 2)) <= 3:
+            text.append("\n" + numbered, style="dim")   # the steps by number, when there is room for them
+        self.query_one("#mistakes", Static).update(text)
 
     # --- acting ----------------------------------------------------------------------------
     def action_next_lesson(self) -> None:
         self.shown_lesson += 1
         if self.board is not None:
-            self.show(self.board, self.online())
+            self.show(self.board)
 
     def action_gradebook(self) -> None:
         self._write_gradebook()

@@ -104,6 +104,7 @@ class RoomApp(BPTutorApp):
         self.store.on_status = self._store_status   # a write that fails later is said at once too
         status = self.store.status
         self.saving_problem = "" if status.ok else self.saving_words(status)
+        self.store.join()         # the teacher's dashboard lists them from now on, answer or not
         last = self.store.last()  # back after a reload or a lost connection: the same lesson
         if last is not None and last[0] in self.room.exercises:
             self.open_lesson(last[0])
