@@ -127,6 +127,26 @@ def _pilot_waits_for_lessons(request, monkeypatch):
     monkeypatch.setattr(App, "run_test", run_test_opened)
 
 
+# --- in parallel ----------------------------------------------------------------------------------
+# Most of the suite's time is waiting (pilot pauses, child Pythons, the browser test): the CPU
+# was busy half of the wall time in one process. So more workers than the 2 cores (measured:
+# README, "Tests"); worksteal hands a worker's remaining tests to an idle one, so the slow
+# tests do not make a tail at the end.
+WORKERS = 4
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """`pytest` alone runs in WORKERS xdist workers; -n N (-n0: one process), -p no:xdist, --pdb,
+    or a venv without pytest-xdist: as asked, in one process."""
+    if hasattr(config, "workerinput") or os.environ.get("PYTEST_XDIST_WORKER"):
+        return   # a worker itself (xdist sets its numprocesses to None): it must not start workers
+    if getattr(config.option, "numprocesses", "absent") is None and not config.option.usepdb:
+        config.option.numprocesses = WORKERS
+        if config.option.dist == "no":
+            config.option.dist = "worksteal"
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "opening: the pilot does not wait for a lesson being opened")
     if not hasattr(config, "workerinput"):   # the run's first process: xdist's controller, or the only one
