@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,7 +25,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ..engine.steps import Solution
-from ..lesson.live.controls import FPS, eta_text
+from ..lesson.live.controls import FPS, FULL, eta_text, speed_text
 from ..lesson.live.frame import Frame
 from ..lesson.live.status import Status
 from ..lesson.training_session import CompareResult, Surface, TrainingSession
@@ -32,10 +33,17 @@ from .error_plot import ErrorPlot
 from .saving import SavingNotice
 
 FRAME = 1 / FPS
-# At full speed the worker trains in slices of about this long: the engine runs them
-# without the GIL, and each slice ends with a moment of Python (recording, the frame) that
-# must share the screen's thread; longer slices waste less of that, keys act within one.
-SLICE = 0.05
+# At full speed the worker trains in slices of SLICE seconds and posts a frame after each:
+# the screen is drawn FULL_SPEED_FPS times a second. The engine runs a slice without the
+# GIL; drawing a frame costs the screen's thread 5-9 ms of CPU (the plot ~3 ms, the numbers,
+# the compositor), and on a busy machine Linux shares the CPU between sessions, not threads,
+# so what the screen's thread spends, the training thread of the same process does not get
+# (benchmarks/tutor_speed.py). At 20 frames a second the run went at 27-42% of the headless
+# engine's speed there. Keys act within a slice. The slow speeds keep FPS: there the
+# frames are what is being watched.
+FULL_SPEED_FPS = 12
+SLICE = 1 / FULL_SPEED_FPS
+PLOT_FPS = 4   # at full speed the plot, ~half a frame's cost, is redrawn this often
 
 # key, action, footer label (None: not in the footer, one F1 away), what it does
 KEYS: list[tuple[str, str, str | None, str]] = [
@@ -60,8 +68,9 @@ KEY_NAMES = {"space": "Space", "plus,equals_sign": "+", "minus": "-", "right_squ
 
 
 # --- what the worker posts -----------------------------------------------------------------------
-class Progress(Message):
-    """The latest frame; a newer one replaces it in the queue (the screen draws only the last)."""
+class Progress(Message, bubble=False):
+    """The latest frame; a newer one replaces it in the queue (the screen draws only the last).
+    It stops at the screen (the app has nothing to do with it)."""
 
     def __init__(self, frame: Frame) -> None:
         super().__init__()
@@ -116,6 +125,8 @@ class TrainingScreen(Screen):
         self._jobs: queue.Queue[Callable[[], None]] = queue.Queue()
         self._drawn: tuple[int, int] | None = None  # (points, last iteration) of the curve on screen
         self._preparing = ""
+        self._plotted = 0.0   # when the plot was last redrawn (time.perf_counter)
+        self._shown: dict[str, Text] = {}   # what each Static shows now
 
     def compose(self) -> ComposeResult:
         yield Static(id="train-title")
@@ -168,7 +179,7 @@ class TrainingScreen(Screen):
                 if speed:
                     time.sleep(max(0.0, FRAME - took))
             key = (s.iteration, s.status, s.message, s.preparing(), s.speed, id(s.run), s.run.settings)
-            if key != last_posted or s.status is Status.RUNNING:
+            if key != last_posted:
                 self.post_message(Progress(s.frame()))
                 last_posted = key
 
@@ -176,15 +187,36 @@ class TrainingScreen(Screen):
     @on(Progress)
     def _progress(self, message: Progress) -> None:
         self.frame = f = message.frame
-        self.query_one("#train-title", Static).update(Text.assemble(("Training  ", "bold"), f.title))
+        self._show("#train-title", Text.assemble(("Training  ", "bold"), f.title))
         drawn = (len(f.curve), f.curve[-1][0])
-        if drawn != self._drawn:
+        now = time.perf_counter()
+        # at full speed the plot (the costliest part of a frame) is redrawn PLOT_FPS times
+        # a second; a frame that ends the run, or any at the slow speeds, is drawn whole
+        hurried = f.status is Status.RUNNING and f.speed == speed_text(FULL) and now - self._plotted < 1 / PLOT_FPS
+        if drawn != self._drawn and not hurried:
             self.query_one(ErrorPlot).show_curves([("E_total", list(f.curve))], f.target)
-            self._drawn = drawn
-        self.query_one("#train-stats", Static).update(self._stats(f))
-        self.query_one("#train-outputs", Static).update(self._outputs(f))
-        self.query_one("#train-params", Static).update(self._params(f))
+            self._drawn, self._plotted = drawn, now
+        self._show("#train-stats", self._stats(f))
+        self._show("#train-outputs", self._outputs(f))
+        self._show("#train-params", self._params(f))
         self._message()
+
+    def _show(self, selector: str, text: Text) -> None:
+        """Put text in a Static, if it changed; without a layout pass when it takes as many
+        lines as before, none of them wrapped (a layout pass costs more than the text)."""
+        widget = self.query_one(selector, Static)
+        before = self._shown.get(selector)
+        if before == text:
+            return
+        width = widget.content_region.width
+
+        def lines(t: Text) -> int | None:   # None: a line wraps, or the width is not known yet
+            rows = t.plain.split("\n")
+            return len(rows) if width and max(cell_len(r) for r in rows) <= width else None
+
+        same = before is not None and lines(before) is not None and lines(before) == lines(text)
+        widget.update(text, layout=not same)
+        self._shown[selector] = text
 
     def _message(self) -> None:
         f = self.frame
@@ -199,7 +231,7 @@ class TrainingScreen(Screen):
             text.append(f"\n  {c.id}: printed {c.printed}, ours {c.value:.9g}, {verdict}")
         for line in filter(None, (f.preparing, self._preparing)):
             text.append(f"\n⧗ {line}", style="italic")
-        msg.update(text)
+        self._show("#train-message", text)
 
     @on(Preparing)
     def _show_preparing(self, message: Preparing) -> None:
