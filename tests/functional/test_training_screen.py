@@ -85,7 +85,7 @@ class TestRunning:
             it = screen.frame.iteration
             await pilot.press("s")
             assert await wait_for(pilot, lambda: isinstance(app.screen, UpdateScreen))
-            assert app.screen.query_one("#update-steps").row_count > 20
+            assert len(app.screen.solution.steps) > 20
             assert f"The update at iteration {it + 1:,}" in shown(app, ".dialog-title")
             await pilot.press("escape")
             await pilot.press("minus")
@@ -134,6 +134,32 @@ class TestTheScreenOnlyRenders:
         assert threading.main_thread() not in threads
 
 
+    async def test_only_what_changed_is_redrawn(self, monkeypatch):
+        """A frame redraws a text only when it changed: the title once for the whole run, the
+        message only when it says something new (each redraw costs the screen's thread CPU
+        that, on a busy machine, the training thread of the same process does not get)."""
+        from textual.widgets import Static
+
+        updates: dict[str, list[str]] = {}
+        update = Static.update
+
+        def recorded(self, content="", **kw):
+            updates.setdefault(self.id, []).append(str(content))
+            return update(self, content, **kw)
+
+        monkeypatch.setattr(Static, "update", recorded)
+        app = BPTutorApp(load("mazur"), train=True)
+        async with app.run_test(size=(100, 30)) as pilot:
+            assert await wait_for(pilot, lambda: app.screen.frame is not None and app.screen.frame.iteration > 400)
+            await full_speed(pilot)
+            assert await wait_for(pilot, lambda: "Done" in shown(app, "#train-message"))
+            await pilot.pause(0.2)
+        assert len(updates["train-stats"]) > 5   # the run was drawn as it went
+        assert len(updates["train-title"]) == 1
+        said = updates["train-message"]
+        assert all(a != b for a, b in zip(said, said[1:])), said
+
+
 class TestKeysThatDoNothingSayWhy:
     """Keys that cannot act say why, on screen."""
 
@@ -178,22 +204,125 @@ class TestLearningRateKeys:
             assert await wait_for(pilot, lambda: "η 0.0001220703125 " in shown(app, "#train-stats"))
 
 
+def lines_of(widget) -> list[str]:
+    """Every line a widget draws, at its width on screen, scrolled out of sight or not."""
+    return [widget.render_line(y).text for y in range(widget.size.height)]
+
+
+# how F1 writes a key -> the key the pilot presses
+PRESS = {"Space": "space", "+": "plus", "-": "minus", "]": "right_square_bracket", "[": "left_square_bracket",
+         "F1": "f1", "Escape": "escape", "Ctrl+Q": "ctrl+q"}
+
+
+async def f1_keys(pilot) -> list[str]:
+    """The keys F1 lists (as the pilot presses them), read off the dialog; F1 closed again."""
+    app = pilot.app
+    await pilot.press("f1")
+    assert await wait_for(pilot, lambda: isinstance(app.screen, TrainingKeysScreen))
+    await pilot.pause(0.1)
+    keys = []
+    for line in lines_of(app.screen.query_one("#train-keys")):
+        words = line[:10].replace("▪", " ").split()   # the key, right-aligned in its column
+        if words:   # (a line of "what it does" wrapped has nothing there)
+            keys.append(PRESS.get(words[0], words[0]))
+    await pilot.press("escape")
+    return keys
+
+
+def footer_keys(app) -> list:
+    from textual.widgets._footer import FooterKey
+
+    return list(app.screen.query(FooterKey))
+
+
 class TestHelp:
-    """F1 lists every key of the training screen."""
+    """F1 lists every key of the training screen, the footer shows what fits, and they agree."""
 
     async def test_f1_lists_every_key(self):
-        """Each key of the screen is in the list, with what it does."""
+        """Each key of the screen is in the list, with its name and what it does."""
         app = BPTutorApp(load("mazur"), train=True)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("f1")
             assert await wait_for(pilot, lambda: isinstance(app.screen, TrainingKeysScreen))
-            text = shown(app, "#train-keys")
-            for _, _, _, what in KEYS:
-                assert what in text
-            for key in ("Space", "+", "-", "]", "[", "F1", "Escape", "m", "b", "r", "n", "C", "c", "e", "s"):
-                assert f" {key}  " in text
+            text = " ".join(" ".join(lines_of(app.screen.query_one("#train-keys"))).split())
+            for k in KEYS:
+                assert f"{k.shown} {k.name} {' '.join(k.what.split()[:3])}" in text
             await pilot.press("escape")
             assert isinstance(app.screen, TrainingScreen)
+
+    @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+    async def test_footer_keys_are_in_f1_and_fit(self, size):
+        """Every key in the footer is in F1; the footer fits the width; e is in the footer
+        where there is room for it (100 columns), one F1 away at 80."""
+        app = BPTutorApp(load("mazur"), train=True)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("space")
+            await pilot.pause(0.2)
+            footer = footer_keys(app)
+            listed = await f1_keys(pilot)
+            assert {k.key for k in footer} <= set(listed), {k.key for k in footer} - set(listed)
+            assert max(k.region.right for k in footer) <= size[0]
+            assert ("e" in {k.key for k in footer}) == (size[0] >= 100)
+            assert {"space", "s", "plus", "minus", "c", "f1", "escape", "ctrl+q"} <= {k.key for k in footer}
+
+    async def test_every_key_f1_lists_works(self):
+        """Each key F1 lists does something a learner sees: a dialog, a sentence, or a change
+        on the screen (and Escape goes back to the lessons, Ctrl+Q quits)."""
+        from tutor.ui.home import HomeScreen
+
+        notes = []
+        app = BPTutorApp(load("mazur"), train=True)
+        async with app.run_test(size=(80, 24), message_hook=lambda m: isinstance(m, Note) and notes.append(m.text)) as pilot:
+            screen = app.screen
+            await pilot.press("space")
+            assert await wait_for(pilot, lambda: screen.frame is not None and screen.frame.status.word == "paused")
+            listed = await f1_keys(pilot)
+            assert len(listed) == len(KEYS)
+
+            def seen():
+                f = screen.frame
+                return (len(notes), app.screen, f.status, f.speed, f.learning_rate, f.momentum, f.update_biases,
+                        f.iteration)
+
+            for key in listed:
+                if key in ("escape", "ctrl+q"):
+                    continue
+                before = seen()
+                await pilot.press(key)
+                assert await wait_for(pilot, lambda: seen() != before), key
+                if app.screen is not screen:
+                    await pilot.pause(0.1)
+                    await pilot.press("escape")
+                    assert await wait_for(pilot, lambda: app.screen is screen), key
+                if screen.frame.status.word == "running":
+                    await pilot.press("space")
+                    assert await wait_for(pilot, lambda: screen.frame.status.word != "running"), key
+            await pilot.press("escape")
+            assert await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+            await pilot.press("ctrl+q")
+        assert app.return_code == 0
+
+
+class TestSingleUpdateFits:
+    """s: the update's three columns whole, at 80x24 and at 100 columns."""
+
+    @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+    async def test_every_column_readable(self, size):
+        """Every quantity, its value, and each term of its formula with numbers are on the
+        dialog's lines whole (scrolled to, not cut at the edge)."""
+        app = BPTutorApp(load("mazur"), train=True)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("space")
+            await pilot.pause(0.1)
+            await pilot.press("s")
+            assert await wait_for(pilot, lambda: isinstance(app.screen, UpdateScreen))
+            await pilot.pause(0.2)
+            text = "\n".join(lines_of(app.screen.query_one("#update-steps")))
+            words = set(text.split())
+            for step in app.screen.solution.steps:
+                assert step.id in words and f"{step.value:.10g}" in words, step.id
+                for term in step.numbers.split():
+                    assert term in words, (step.id, term)
 
 
 class TestEndOfRunFits:

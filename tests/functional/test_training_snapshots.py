@@ -116,6 +116,10 @@ class TestSingleUpdate:
         """s: the update's quantities, with numbers, as in the lesson."""
         assert snap_compare(screen_app(session_of(load("mazur"))), terminal_size=SIZE, press=["s"])
 
+    def test_one_update_at_100_columns(self, snap_compare):
+        """s at 100x32: the formulas with numbers whole, a long one wrapped in its column."""
+        assert snap_compare(screen_app(session_of(load("mazur"))), terminal_size=(100, 32), press=["s"])
+
 
 class TestCompare:
     def test_four_learning_rates(self, snap_compare):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ..engine.steps import Solution
 from ..lesson.live.compare import CompareResult
@@ -15,6 +16,19 @@ from ..lesson.live.surface import Surface, surface_grid
 from .error_plot import MARKERS, ErrorPlot
 
 HEAT = ("#1a9850", "#66bd63", "#a6d96a", "#d9ef8b", "#ffffbf", "#fee08b", "#fdae61", "#f46d43", "#d73027", "#a50026")
+
+
+def update_table(solution: Solution) -> Table:
+    """The update's steps in three columns: the quantity and its value never cut, the
+    formula with numbers wrapped within what is left (at its spaces, between terms), so
+    every column is whole at 80 columns too."""
+    table = Table(box=None, padding=(0, 2, 0, 0), expand=True, header_style="bold")
+    table.add_column("quantity", no_wrap=True)
+    table.add_column("value", no_wrap=True)    # the value before the long formula
+    table.add_column("with numbers", overflow="fold", ratio=1)
+    for s in solution.steps:
+        table.add_row(s.id, f"{s.value:.10g}", s.numbers)
+    return table
 
 
 class UpdateScreen(ModalScreen[None]):
@@ -29,12 +43,9 @@ class UpdateScreen(ModalScreen[None]):
         with Vertical(id="dialog"):
             yield Static(f"The update at iteration {self.iteration:,}: E_total {self.solution.error:.9g} -> "
                          f"{self.solution.error_after:.9g}", classes="dialog-title")
-            table = DataTable(id="update-steps", zebra_stripes=True, cursor_type="row")
-            table.add_columns("quantity", "value", "with numbers")   # the value before the long formula
-            for s in self.solution.steps:
-                table.add_row(s.id, f"{s.value:.10g}", Text(s.numbers))
-            yield table
-            yield Static("Escape: back to training", classes="dialog-keys")
+            with VerticalScroll(id="update-scroll"):   # focused: Up, Down, Page Up/Down scroll
+                yield Static(update_table(self.solution), id="update-steps")
+            yield Static("Up/Down: scroll   Escape: back to training", classes="dialog-keys")
 
 
 class CompareScreen(ModalScreen[None]):
@@ -70,25 +81,31 @@ class CompareScreen(ModalScreen[None]):
 
 
 class TrainingKeysScreen(ModalScreen[None]):
-    """Every key of the training screen, with what it does."""
+    """Every key of the training screen, with its name (the footer's word for it) and what it
+    does; ▪ marks the keys the footer shows at this width."""
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Back")]
 
-    def __init__(self, keys: list[tuple[str, str]]):
+    def __init__(self, keys: list, in_footer: set[str]):
         super().__init__()
-        self.keys = keys
+        self.keys, self.in_footer = keys, in_footer
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static("Keys on the training screen", classes="dialog-title")
             with VerticalScroll():
-                text = Text()
-                for key, what in self.keys:
-                    text.append(f"{key:>7}  ", style="bold")
-                    text.append(what + "\n")
-                text.append("\nThe curve is E_total on a log scale; the x axis is the exercise's iteration count. "
-                            "Messages under the curve say when a run is done, stuck or blew up, and what to try.",
-                            style="dim")
-                yield Static(text, id="train-keys")
+                table = Table.grid(padding=(0, 1), expand=True)
+                table.add_column(no_wrap=True)
+                table.add_column(no_wrap=True, justify="right", style="bold")
+                table.add_column(no_wrap=True, style="bold")
+                table.add_column(ratio=1)   # what it does, wrapped in its own column
+                for k in self.keys:
+                    table.add_row("▪" if k.key in self.in_footer else "", k.shown, k.name, k.what)
+                yield Static(table, id="train-keys")
+                yield Static(Text(
+                    "▪ in the footer at this width (a wider terminal shows more there); the others work all the "
+                    "same. The curve is E_total on a log scale; the x axis is the exercise's iteration count. "
+                    "Messages under the curve say when a run is done, stuck or blew up, and what to try.",
+                    style="dim"), id="train-keys-notes")
             yield Static("Escape: back to training", classes="dialog-keys")
 
 

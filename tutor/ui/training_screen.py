@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import queue
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -45,26 +45,45 @@ FULL_SPEED_FPS = 12
 SLICE = 1 / FULL_SPEED_FPS
 PLOT_FPS = 4   # at full speed the plot, ~half a frame's cost, is redrawn this often
 
-# key, action, footer label (None: not in the footer, one F1 away), what it does
-KEYS: list[tuple[str, str, str | None, str]] = [
-    ("space", "toggle", "Run/pause", "run or pause"),
-    ("s", "single", "Step", "one update, its numbers worked out as in the lesson"),
-    ("plus,equals_sign", "rate(2)", "η×2", "learning rate doubled (up to 1e4)"),
-    ("minus", "rate(0.5)", "η÷2", "learning rate halved (down to 1e-4)"),
-    ("c", "compare", "Compare", "four learning rates from the same start, side by side"),
-    ("e", "surface", None, "the error surface over the two weights that moved most, with the path"),
-    ("f1", "keys", "Keys", "this list of keys"),
-    ("right_square_bracket", "faster", None, "faster (up to full speed)"),
-    ("left_square_bracket", "slower", None, "slower (down to one update a frame)"),
-    ("m", "momentum", None, "momentum: 0, 0.5, 0.9"),
-    ("b", "biases", None, "bias updates on or off"),
-    ("r", "restart", None, "restart from the same start"),
-    ("n", "new_start", None, "a new random start (exercises without given weights)"),
-    ("C", "compare_starts", None, "four random starts side by side"),
-    ("escape", "app.home", "Lessons", "back to the lessons"),
+WIDE = 100   # columns from which the footer has room for the keys marked WIDE_FOOTER
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of the training screen: the footer and F1 (the list of every key) are both
+    made from KEYS, so they name each key alike."""
+    key: str          # Textual's names for it, comma-separated
+    shown: str        # how F1 (and the README) write it
+    action: str
+    name: str         # its short name: the footer's label, and F1's
+    what: str         # what it does, in F1
+    footer: str = ""  # ALWAYS_FOOTER: in the footer at every width; WIDE_FOOTER: from WIDE columns
+
+
+ALWAYS_FOOTER, WIDE_FOOTER = "always", "wide"
+# The footer at 80 columns has room for eight keys: running, one update, the learning rate,
+# compare, this list, leaving and quitting. From 100 columns it adds the error surface (a
+# look at a run, not needed to watch one); everything else is one F1 away at every width
+# (the default speed is made to be watched, so ] and [ wait there too).
+KEYS: list[Key] = [
+    Key("space", "Space", "toggle", "Run/pause", "run or pause", ALWAYS_FOOTER),
+    Key("s", "s", "single", "Step", "one update, its numbers worked out as in the lesson", ALWAYS_FOOTER),
+    Key("plus,equals_sign", "+", "rate(2)", "η×2", "learning rate doubled (up to 1e4)", ALWAYS_FOOTER),
+    Key("minus", "-", "rate(0.5)", "η÷2", "learning rate halved (down to 1e-4)", ALWAYS_FOOTER),
+    Key("c", "c", "compare", "Compare", "four learning rates from the same start, side by side", ALWAYS_FOOTER),
+    Key("e", "e", "surface", "Surface", "the error surface over the two weights that moved most, with the path",
+        WIDE_FOOTER),
+    Key("right_square_bracket", "]", "faster", "Faster", "faster (up to full speed)"),
+    Key("left_square_bracket", "[", "slower", "Slower", "slower (down to one update a frame)"),
+    Key("f1", "F1", "keys", "Keys", "this list of keys", ALWAYS_FOOTER),
+    Key("m", "m", "momentum", "Momentum", "momentum: 0, 0.5, 0.9"),
+    Key("b", "b", "biases", "Biases", "bias updates on or off"),
+    Key("r", "r", "restart", "Restart", "restart from the same start"),
+    Key("n", "n", "new_start", "New start", "a new random start (exercises without given weights)"),
+    Key("C", "C", "compare_starts", "Starts", "four random starts side by side"),
+    Key("escape", "Escape", "app.home", "Lessons", "back to the lessons", ALWAYS_FOOTER),
+    Key("ctrl+q", "Ctrl+Q", "app.quit", "Quit", "quit bptutor", ALWAYS_FOOTER),
 ]
-KEY_NAMES = {"space": "Space", "plus,equals_sign": "+", "minus": "-", "right_square_bracket": "]",
-             "left_square_bracket": "[", "f1": "F1", "escape": "Escape"}
 
 
 # --- what the worker posts -----------------------------------------------------------------------
@@ -114,8 +133,8 @@ class SurfaceReady(Message):
 
 
 class TrainingScreen(Screen):
-    BINDINGS = [Binding(key, action, label or "", show=label is not None, priority=(key == "space"))
-                for key, action, label, _ in KEYS]
+    BINDINGS = [Binding(k.key, k.action, k.name, show=bool(k.footer), priority=(k.key == "space"))
+                for k in KEYS]
 
     def __init__(self, session: TrainingSession, autostart: bool = True):
         super().__init__()
@@ -125,6 +144,7 @@ class TrainingScreen(Screen):
         self._jobs: queue.Queue[Callable[[], None]] = queue.Queue()
         self._drawn: tuple[int, int] | None = None  # (points, last iteration) of the curve on screen
         self._preparing = ""
+        self._wide: bool | None = None   # whether the footer shows the WIDE_FOOTER keys
         self._plotted = 0.0   # when the plot was last redrawn (time.perf_counter)
         self._shown: dict[str, Text] = {}   # what each Static shows now
 
@@ -311,7 +331,29 @@ class TrainingScreen(Screen):
 
     def action_keys(self) -> None:
         from .training_dialogs import TrainingKeysScreen
-        self.app.push_screen(TrainingKeysScreen([(KEY_NAMES.get(k, k), what) for k, _, _, what in KEYS]))
+        self.app.push_screen(TrainingKeysScreen(KEYS, self._footer_keys()))
+
+    # --- the footer: what fits at this width -------------------------------------------------
+    def _footer_keys(self) -> set[str]:
+        wide = self.size.width >= WIDE
+        return {k.key for k in KEYS if k.footer == ALWAYS_FOOTER or (wide and k.footer == WIDE_FOOTER)}
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, with the keys the footer has no room for at this width not shown."""
+        keys = {name for k in self._footer_keys() for name in k.split(",")}
+        out = {}
+        for key, active in super().active_bindings.items():
+            if active.node is self and active.binding.show and key not in keys:
+                active = active._replace(binding=replace(active.binding, show=False))
+            out[key] = active
+        return out
+
+    def on_resize(self) -> None:
+        wide = self.size.width >= WIDE
+        if wide != self._wide:
+            self._wide = wide
+            self.refresh_bindings()
 
     # --- side by side and the surface: workers of their own, with a visible "preparing" ---------
     def action_compare(self) -> None:
