@@ -173,6 +173,8 @@ async def training_throughput(burst: float = 1.5, pairs: int = 5) -> dict[str, f
     ui = threading.get_native_id()
     app = BPTutorApp(ex, train=True)
     async with app.run_test(size=(100, 30), message_hook=counted) as pilot:
+        while app.screen.session is None:   # prepared in the screen's worker
+            await pilot.pause(0.01)
         session: TrainingSession = app.screen.session
         for _ in range(len(session.speeds)):
             await pilot.press("right_square_bracket")   # full speed

@@ -99,6 +99,7 @@ class TestRunning:
         ex.iterations = 10_000_000
         app = BPTutorApp(ex, train=True)
         async with app.run_test(size=(100, 30)) as pilot:
+            assert await wait_for(pilot, lambda: app.screen.session is not None)   # prepared in the worker
             session = app.screen.session
             assert await wait_for(pilot, lambda: session.iteration > 1000)
             await pilot.press("ctrl+q")
@@ -448,3 +449,95 @@ class TestColdStart:
         assert out["moving_while_preparing"] and out["preparing_shown"]
         assert out["paused"] == "paused" and out["still_preparing"]
         assert out["pause_took"] < 2.0
+
+
+def many_samples(n_inputs: int = 40, n_samples: int = 1000) -> str:
+    """An exercise file of 1,000 samples of 40 inputs (430 KB): reading and checking it takes
+    the better part of a second of CPU on the 2-core machine."""
+    import random
+
+    rng = random.Random(1)
+    rows = ",\n".join("  [" + ", ".join(f"{rng.uniform(-1, 1):.6f}" for _ in range(n_inputs)) + "]"
+                      for _ in range(n_samples))
+    targets = ",\n".join(f"  [{rng.random():.4f}]" for _ in range(n_samples))
+    return (f'title = "Many samples"\n[network]\nsizes = [{n_inputs}, 3, 1]\nactivation = "sigmoid"\n'
+            f'loss = "half_sse"\nbias = "neuron"\nupdate_biases = true\n[data]\ninputs = [\n{rows}]\n'
+            f'targets = [\n{targets}]\n[training]\nlearning_rate = 0.5\niterations = 1000\nmode = "online"\n'
+            'momentum = 0.0\nseed = 1\n')
+
+
+class Ticking(BPTutorApp):
+    """The app with a timer every 10 ms from its first moment: `ticks` are (wall clock, CPU
+    time of the UI thread) at each (as in test_preparing)."""
+
+    def on_mount(self) -> None:
+        import time
+
+        self.ticks = [(time.perf_counter(), time.thread_time())]
+        self.set_interval(0.01, lambda: self.ticks.append((time.perf_counter(), time.thread_time())))
+        super().on_mount()
+
+
+class TestPreparing:
+    """Opening the training screen builds and checks the exercise's worked update in the
+    screen's worker, "Preparing <title>…" on screen meanwhile; before, open_training did it on
+    the UI thread (a few ms for the bundled files, most of a second for a large file)."""
+
+    async def test_a_large_exercise_keeps_the_app_answering(self, tmp_path):
+        """Training a file of 1,000 samples: the UI thread never works 0.1 s without a tick
+        (its own CPU time, so a busy machine stopping the process cannot fail it), and the
+        run starts."""
+        path = tmp_path / "many.toml"
+        path.write_text(many_samples())
+        app = Ticking()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            start = len(app.ticks)
+            app.open_training(str(path))
+            assert isinstance(app.screen, TrainingScreen)
+            assert await wait_for(pilot, lambda: app.screen.frame is not None, seconds=60)
+            assert "Many samples" in shown(app, "#train-title")
+            ticks = app.ticks[start - 1:]
+        wall = max(b[0] - a[0] for a, b in zip(ticks, ticks[1:]))
+        cpu = max(b[1] - a[1] for a, b in zip(ticks, ticks[1:]))
+        assert cpu < 0.1, f"the UI thread worked {cpu:.3f} s without a tick (wall clock: {wall:.3f} s)"
+
+    async def test_preparing_is_on_screen_and_keys_wait_for_it(self, monkeypatch):
+        """While the update is built the screen names what it prepares; a key typed then
+        (pause) acts once training is there, in order."""
+        import tutor.lesson.opening as opening
+
+        released = threading.Event()
+        real = opening.worked_for
+
+        def gated(*args, **kwargs):
+            released.wait(30)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(opening, "worked_for", gated)
+        app = BPTutorApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.open_training("mazur")
+            await pilot.pause(0.2)
+            assert app.screen.session is None
+            assert shown(app, "#train-message") == "⧗ Preparing A Step by Step Backpropagation Example…"
+            await pilot.press("space")   # pause, typed while preparing
+            released.set()
+            assert await wait_for(pilot, lambda: app.screen.frame is not None
+                                  and app.screen.frame.status.word == "paused")
+            await pilot.pause(0.3)
+            assert app.screen.frame.status.word == "paused" and app.screen.frame.iteration == 0
+
+    async def test_a_wrong_file_is_said_and_the_screen_goes(self, tmp_path):
+        """A file the lesson would refuse: one sentence naming it, and back where the learner was."""
+        from tutor.ui.home import HomeScreen
+
+        path = tmp_path / "wrong.toml"
+        path.write_text(many_samples(2, 2).replace("sizes = [2, 3, 1]", "sizes = [2, 3]\nbogus = 1"))
+        app = BPTutorApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.open_training(str(path))
+            assert await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen)
+                                  and any("cannot be trained" in str(n.title) for n in app._notifications))
+            said = [str(n.message) for n in app._notifications]
+            assert any("wrong.toml" in m for m in said), said

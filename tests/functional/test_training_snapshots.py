@@ -34,7 +34,7 @@ class Stepped(TrainingScreen):
         self.post_message(Progress(self.session.frame()))
 
     def _do(self, job) -> None:
-        said = job()
+        said = job(self.session)
         if isinstance(said, str) and said:
             self.post_message(Note(said))
         self.post_message(Progress(self.session.frame()))

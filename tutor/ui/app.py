@@ -189,17 +189,11 @@ class BPTutorApp(App):
         self._start(name)
 
     def open_training(self, which: "str | Exercise | Worked") -> None:
-        from ..lesson.exercise import ExerciseError
-        from ..lesson.opening import worked_for
-        from ..lesson.training_session import TrainingSession
+        """The training screen; it builds and checks the worked update in its worker (a wrong
+        file is said there, and the screen goes)."""
         from .training_screen import TrainingScreen
 
-        try:
-            ex = worked_for(which).ex  # checked as a lesson is: the same files are refused
-        except ExerciseError as e:
-            self.notify(str(e), title="This exercise cannot be trained", severity="error", timeout=10)
-            return
-        self.push_screen(TrainingScreen(TrainingSession(ex)))
+        self.push_screen(TrainingScreen(source=which))
 
     def show_summary(self, lesson: "Lesson") -> None:
         from .summary import SummaryScreen

@@ -117,6 +117,12 @@ class Note(Message):
 
 
 @dataclass
+class Refused(Message):
+    """The exercise cannot be trained: ExerciseError's one line (file, key, problem)."""
+    why: str
+
+
+@dataclass
 class UpdateWorked(Message):
     solution: Solution
     iteration: int
@@ -136,14 +142,20 @@ class TrainingScreen(Screen):
     BINDINGS = [Binding(k.key, k.action, k.name, show=bool(k.footer), priority=(k.key == "space"))
                 for k in KEYS]
 
-    def __init__(self, session: TrainingSession, autostart: bool = True):
+    def __init__(self, session: TrainingSession | None = None, autostart: bool = True, source: object = None):
+        """A session to train, or `source` (a bundled name, a path, an Exercise or a Worked):
+        its worked update is built and checked in the training worker first (a large file
+        takes a while), with "Preparing <title>…" on screen; a wrong file is said and the
+        screen goes."""
         super().__init__()
-        self.session = session
+        self.session = session   # set once, by the worker, when made from `source`
+        self.source = source
         self.autostart = autostart
         self.frame: Frame | None = None
-        self._jobs: queue.Queue[Callable[[], None]] = queue.Queue()
+        self._jobs: queue.Queue[Callable[[TrainingSession], object]] = queue.Queue()
         self._drawn: tuple[int, int] | None = None  # (points, last iteration) of the curve on screen
         self._preparing = ""
+        self._preparing_title = ""   # what is being prepared, while the session is not there yet
         self._wide: bool | None = None   # whether the footer shows the WIDE_FOOTER keys
         self._plotted = 0.0   # when the plot was last redrawn (time.perf_counter)
         self._shown: dict[str, Text] = {}   # what each Static shows now
@@ -163,28 +175,55 @@ class TrainingScreen(Screen):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
+        if self.session is None:
+            from .preparing import title_of
+
+            self._preparing_title = title_of(self.source)
+            self._show("#train-title", Text.assemble(("Training  ", "bold"), self._preparing_title))
+            self._show("#train-message", Text(f"⧗ Preparing {self._preparing_title}…", style="italic"))
         if self.autostart:
-            self._do(self.session.play)
+            self._jobs.put(TrainingSession.play)
         self._train()
 
     # --- the worker: owns the session ---------------------------------------------------------
-    def _do(self, job: Callable[[], object]) -> None:
-        """Run job in the training worker, between slices; a str it returns is shown."""
+    def _do(self, job: Callable[[TrainingSession], object]) -> None:
+        """Run job(session) in the training worker, between slices; a str it returns is shown.
+        Keys typed while the session is being prepared (on this screen, which says so) act,
+        in order, once it is there."""
         self._jobs.put(job)
+
+    def _prepare(self) -> TrainingSession | None:
+        """The session from `source` (in the worker), or None when the file is refused."""
+        from ..lesson.exercise import ExerciseError
+        from ..lesson.opening import worked_for
+
+        try:
+            ex = worked_for(self.source).ex   # checked as a lesson is: the same files are refused
+        except ExerciseError as e:
+            self.post_message(Refused(str(e)))
+            return None
+        return TrainingSession(ex)
 
     @work(thread=True, exclusive=True, group="train")
     def _train(self) -> None:
         worker = get_current_worker()
+        if self.session is None:
+            session = self._prepare()
+            if session is None or worker.is_cancelled:
+                return
+            self.session = session
         s = self.session
         chunk, last_posted = 100, None
         while not worker.is_cancelled:
             busy = s.status is Status.RUNNING
-            try:
-                job = self._jobs.get(timeout=0 if busy else FRAME)
+            try:   # every key typed since the last slice, in order (waiting a frame when idle)
+                jobs = [self._jobs.get(timeout=0 if busy else FRAME)]
+                while not self._jobs.empty():
+                    jobs.append(self._jobs.get_nowait())
             except queue.Empty:
-                job = None
-            if job is not None:
-                said = job()
+                jobs = []
+            for job in jobs:
+                said = job(s)
                 if isinstance(said, str) and said:
                     self.post_message(Note(said))
             if s.status is Status.RUNNING:
@@ -253,6 +292,14 @@ class TrainingScreen(Screen):
             text.append(f"\n⧗ {line}", style="italic")
         self._show("#train-message", text)
 
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.app.notify(message.why, title="This exercise cannot be trained", severity="error", timeout=10)
+        if self in self.app.screen_stack:   # with whatever the learner opened over it meanwhile
+            while self.app.screen is not self:
+                self.app.pop_screen()
+            self.app.pop_screen()
+
     @on(Preparing)
     def _show_preparing(self, message: Preparing) -> None:
         far = f" {message.fraction:.0%}" if message.fraction is not None else ""
@@ -290,13 +337,13 @@ class TrainingScreen(Screen):
 
     # --- keys: forwarded to the worker --------------------------------------------------------
     def action_toggle(self) -> None:
-        self._do(self.session.toggle)
+        self._do(TrainingSession.toggle)
 
     def action_single(self) -> None:
-        def one() -> str:
-            sol, why = self.session.single_update()
+        def one(s: TrainingSession) -> str:
+            sol, why = s.single_update()
             if sol is not None:
-                self.post_message(UpdateWorked(sol, self.session.iteration))
+                self.post_message(UpdateWorked(sol, s.iteration))
             return why
         self._do(one)
 
@@ -306,28 +353,28 @@ class TrainingScreen(Screen):
         self.app.push_screen(UpdateScreen(message.solution, message.iteration))
 
     def action_faster(self) -> None:
-        self._do(self.session.faster)
+        self._do(TrainingSession.faster)
 
     def action_slower(self) -> None:
-        self._do(self.session.slower)
+        self._do(TrainingSession.slower)
 
     def action_rate(self, factor: float) -> None:
-        self._do(lambda: self.session.scale_learning_rate(float(factor)))
+        self._do(lambda s: s.scale_learning_rate(float(factor)))
 
     def action_momentum(self) -> None:
-        self._do(self.session.cycle_momentum)
+        self._do(TrainingSession.cycle_momentum)
 
     def action_biases(self) -> None:
-        self._do(self.session.toggle_biases)
+        self._do(TrainingSession.toggle_biases)
 
     def action_restart(self) -> None:
-        def again() -> str:
-            self.session.restart()
-            return self.session.play()
+        def again(s: TrainingSession) -> str:
+            s.restart()
+            return s.play()
         self._do(again)
 
     def action_new_start(self) -> None:
-        self._do(self.session.new_start)
+        self._do(TrainingSession.new_start)
 
     def action_keys(self) -> None:
         from .training_dialogs import TrainingKeysScreen
@@ -356,11 +403,20 @@ class TrainingScreen(Screen):
             self.refresh_bindings()
 
     # --- side by side and the surface: workers of their own, with a visible "preparing" ---------
+    def _ready(self) -> bool:
+        """Whether the session is there for a worker of its own (else the key says why not)."""
+        if self.session is None:
+            self.notify(f"Preparing {self._preparing_title}: this key works once training is on screen.", timeout=4)
+            return False
+        return True
+
     def action_compare(self) -> None:
-        self._compare("rates")
+        if self._ready():
+            self._compare("rates")
 
     def action_compare_starts(self) -> None:
-        self._compare("starts")
+        if self._ready():
+            self._compare("starts")
 
     @work(thread=True, exclusive=True, group="compare")
     def _compare(self, kind: str) -> None:
@@ -382,7 +438,8 @@ class TrainingScreen(Screen):
             self.app.push_screen(CompareScreen(message.result))
 
     def action_surface(self) -> None:
-        self._surface()
+        if self._ready():
+            self._surface()
 
     @work(thread=True, exclusive=True, group="surface")
     def _surface(self) -> None:
