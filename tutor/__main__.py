@@ -124,7 +124,7 @@ def parser() -> Parser:
 
     c = command("room", _room, "a workshop room: learners do the lessons in a browser, you watch the room",
                 "Serve lessons to learners' browsers from this computer and show the room live. See the "
-                "README's 'Workshop room' before using --host.")
+                "README's 'The workshop room' before using --host.")
     c.add_argument("exercises", nargs="*", metavar="EXERCISE", help="bundled names, lessons of --course DIR by "
                    "name, files, or a course folder (its lessons in the order of its course.toml); default: the "
                    "--course's lessons, else every bundled lesson")

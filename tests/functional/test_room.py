@@ -27,6 +27,7 @@ from tutor.lesson.workshop import report_rows
 from tutor.room.board import Ev, lesson_rows, room_mistakes
 from tutor.room.client import ENTER, F2, PageClient
 from tutor.room.config import RoomConfig, normalise_name, same_code
+from tutor.room.learner import room_store
 from tutor.room.gate import WRONG_CODES_PER_MINUTE, Bucket, Gate, Refused, read_message
 from tutor.room.server import RoomServer
 
@@ -503,6 +504,12 @@ def test_everyone_who_came_in_is_on_the_board_with_when_last_seen(tmp_path):
     # the learner's own lesson, reports and `bptutor` know nothing of the join
     assert ann.last() == ("mazur", "") and room_store(room, "Ivo New").last() is None
     assert [r["learner"] for r in report_rows(Store(room.home), room.room)] == ["Ann Lee"]
+    # and the room's gradebook has a row for everyone who came in, a learner who answered nothing too
+    from tutor.room.run import room_files
+
+    book = room_files(room)[0].splitlines()
+    assert [line.split(",")[1] for line in book[1:]] == ["Ann Lee", "Ivo New"]
+    assert book[2] == "test-room,Ivo New," + ",".join(["0"] * 12)
 
 
 async def test_the_learners_process_says_they_came_in(tmp_path):
@@ -514,6 +521,32 @@ async def test_the_learners_process_says_they_came_in(tmp_path):
         await pilot.pause()
     board = make_board(room, {"mazur": [], "xor": []})
     assert [(p.learner, p.state, p.working) for p in board.people] == [("Ivo New", "gone", False)]
+
+
+async def test_a_room_of_the_teachers_own_files_names_them_as_the_teacher_did(tmp_path):
+    """In the teacher's trial a learner working on another lesson of the room read
+    'in sha256:7aee92a167030fdf: dE_total/dw5' (the store's name for a teacher's file)."""
+    from textual.widgets import DataTable, Static
+
+    from tutor.lesson.catalog import bundled_dir
+
+    own = tmp_path / "week3-xor.toml"
+    own.write_text((bundled_dir() / "xor.toml").read_text())
+    room, path = make_room(tmp_path / "home", exercises=(str(own), "mazur"))
+    app, running = await open_dashboard(room, path.parent)
+    async with running as pilot:
+        await board_read(app, pilot)
+        assert "Nobody has come in yet" in str(app.query_one("#room-head", Static).render())
+        Lesson(load(str(own)), "", room_store(room, "Ann Lee")).submit("0.5")
+        await pilot.press("n")   # the room's second lesson
+        app.read_board()
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if app.query_one(DataTable).row_count:
+                break
+        assert [str(c) for c in app.query_one(DataTable).get_row("Ann Lee")][5] == "in week3-xor: net_h1_s1"
+        assert str(app.query_one("#mistakes", Static).render()).startswith(
+            "Lesson 2 of 2, mazur: mistakes in the room")   # the title (the test room is titled by name)
 
 
 def test_hints_and_tries_on_the_current_step_are_said_in_words():

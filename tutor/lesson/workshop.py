@@ -251,7 +251,7 @@ def step_outcome(events: list[dict]) -> str:
     return "first" if decisive[0] is ends[0] else "after"
 
 
-def gradebook(rows: list[dict]) -> list[dict]:
+def gradebook(rows: list[dict], present: dict[str, str] | None = None) -> list[dict]:
     """One row per learner, from report rows (as report_rows makes them, or read back from an
     exported CSV or JSON). Quiz answers are not lessons and are left out.
 
@@ -260,7 +260,9 @@ def gradebook(rows: list[dict]) -> list[dict]:
     answers = right + wrong + unreadable ('wrong' is every answer not accepted that could be
     read: plain wrong, a named mistake, too few digits; 'mistakes' is those of them with a
     named mistake); hints are hint rows (the answer shown is not one), shown is the steps
-    whose answer was shown. Minutes: pauses over IDLE count as IDLE."""
+    whose answer was shown. Minutes: pauses over IDLE count as IDLE.
+    `present`: learner -> room of everyone who came in (a room's joins), so that a learner who
+    answered nothing has a row of noughts too."""
     by_learner: dict[tuple[str, str], list[dict]] = {}
     for r in rows:
         if r.get("mode", "lesson") != "lesson":
@@ -284,6 +286,10 @@ def gradebook(rows: list[dict]) -> list[dict]:
                      "wrong": len(answers) - right - unreadable,
                      "mistakes": sum(bool(r["mistake"]) for r in answers), "unreadable": unreadable,
                      "hints": sum(r["event"] == "hint" for r in mine), "minutes": round(spent / 60, 1)})
+    listed = {(b["room"], b["learner"]) for b in book}
+    for learner, room in (present or {}).items():
+        if (room, learner) not in listed:
+            book.append({"room": room, "learner": learner, **{f: 0 for f in GRADEBOOK_FIELDS[2:]}})
     return sorted(book, key=lambda b: (b["room"], b["learner"].casefold()))
 
 
@@ -333,8 +339,8 @@ def read_report(path: str) -> list[dict]:
     return rows
 
 
-def gradebook_text(rows: list[dict], fmt: str = "csv") -> str:
-    return _table(gradebook(rows), GRADEBOOK_FIELDS, fmt)
+def gradebook_text(rows: list[dict], fmt: str = "csv", present: dict[str, str] | None = None) -> str:
+    return _table(gradebook(rows, present), GRADEBOOK_FIELDS, fmt)
 
 
 def _earlier_attempts(store: Store, lesson: Lesson) -> list[str]:

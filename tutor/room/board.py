@@ -300,16 +300,23 @@ def room_mistakes(events: list[Ev]) -> list[RoomMistake]:
 def asked_step_ids(room: RoomConfig) -> dict[str, list[str]]:
     """Each room exercise's asked steps in order, by the store's name for the exercise, in the
     room's order (imports the engine: call it off the UI thread)."""
+    return {key: steps for key, _, steps in room_lessons(room)}
+
+
+def room_lessons(room: RoomConfig) -> list[tuple[str, str, list[str]]]:
+    """(the store's name for the exercise, its short name as the teacher gave it: a bundled
+    name or the file's name, its asked steps in order) of each of the room's lessons, in the
+    room's order (imports the engine: call it off the UI thread)."""
     from ..lesson.exercise import ExerciseError, load
     from ..lesson.session import Lesson
 
-    out: dict[str, list[str]] = {}
+    out = []
     for spec in room.exercises:
         try:
             lesson = Lesson(load(spec))
-            out[lesson.key] = [r.step.id for r in lesson.records]
+            out.append((lesson.key, lesson.ex.name, [r.step.id for r in lesson.records]))
         except ExerciseError:
-            out[spec] = []
+            out.append((spec, Path(spec).stem, []))
     return out
 
 

@@ -80,10 +80,12 @@ def room_files(room: RoomConfig) -> tuple[str, str]:
     """(gradebook, answer log) of the room as CSV, made by the store's own report functions."""
     from ..lesson import workshop
     from ..lesson.store import Store
+    from .board import read_joins
 
     store = Store(Path(room.home))
+    came_in = {learner: room.room for learner in read_joins(room)}   # also who answered nothing
     try:
-        return (workshop.gradebook_text(workshop.report_rows(store, room.room)),
+        return (workshop.gradebook_text(workshop.report_rows(store, room.room), present=came_in),
                 workshop.report_text(store, "csv", room.room))
     finally:
         store.close()

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from ..room.board import Board, Presence, asked_step_ids, make_board
+from ..room.board import Board, Presence, make_board, room_lessons
 from ..room.config import RoomConfig
 
 REFRESH = 2.0  # seconds between two readings of the store
@@ -109,6 +109,7 @@ class Dashboard(App):
         self.room, self.address, self.folder = room, address, folder
         self.presence, self.write_gradebook, self.clock = presence, write_gradebook, clock
         self.steps: dict[str, list[str]] | None = None
+        self.names: dict[str, str] = {}   # the store's name for an exercise -> as the teacher named it
         self.board: Board | None = None
         self.shown_lesson = 0
 
@@ -131,7 +132,9 @@ class Dashboard(App):
     @work(thread=True, exclusive=True, group="board")
     def read_board(self) -> None:
         if self.steps is None:
-            self.steps = asked_step_ids(self.room)  # imports the engine: once, here
+            lessons = room_lessons(self.room)  # imports the engine: once, here
+            self.names = {key: name for key, name, _ in lessons}
+            self.steps = {key: steps for key, _, steps in lessons}
         self.post_message(BoardReady(make_board(self.room, self.steps, self.clock(), self.presence())))
 
     def on_board_ready(self, message: BoardReady) -> None:
@@ -146,6 +149,8 @@ class Dashboard(App):
                              "   learners open ", (self.address, "bold underline"))
         if board is None:
             text.append("\nReading the room…")
+        elif not board.people:
+            text.append("\nNobody has come in yet")
         else:
             counts = board.counts()
             text.append(f"\n{len(board.people)} came in: " + ", ".join(f"{n} {state}" for state, n in counts.items()))
@@ -177,7 +182,8 @@ class Dashboard(App):
                 continue
             other = elsewhere.get(person.learner)
             if other is not None:       # working on another of the room's lessons
-                where = Text(f"in {Path(other.exercise).stem}: {other.current or 'finished'}")
+                name = self.names.get(other.exercise, other.exercise)
+                where = Text(f"in {name}: {other.current or 'finished'}")
                 marks = [""] * len(steps)
             elif len(specs) == 1 and person.state != "gone":   # the lesson opens as they come in
                 where, marks = Text(steps[0] if steps else ""), (["current"] + [""] * (len(steps) - 1) if steps else [])
@@ -228,7 +234,8 @@ class Dashboard(App):
 
         text = Text()
         mistakes = [m for m in board.mistakes if m.exercise == spec]
-        text.append(f"{title}: mistakes in the room", style="bold")
+        which = f"Lesson {self.shown_lesson % len(specs) + 1} of {len(specs)}, " if len(specs) > 1 else ""
+        text.append(f"{which}{title}: mistakes in the room", style="bold")
         if not mistakes:
             text.append("  none yet")
         for m in mistakes[:6]:
