@@ -452,7 +452,7 @@ async def test_dashboard_shows_the_room(tmp_path):
     written = []
     now = time.time()
     app, running = await open_dashboard(room, path.parent, presence=lambda: {
-        "Ann Lee": Presence(True, now), "Ivo New": Presence(True, now)},
+        "Ann Lee": Presence(True, now), "Chen Wei": Presence(True, now), "Ivo New": Presence(True, now)},
         write_gradebook=lambda: written.append(1) or [path.parent / "gradebook.csv"])
     async with running as pilot:
         await board_read(app, pilot)
@@ -461,7 +461,10 @@ async def test_dashboard_shows_the_room(tmp_path):
         ann = [str(c) for c in table.get_row("Ann Lee")]
         assert ann == ["Ann Lee", "answering", "16/32", "16", "✓✓✓✓✓✓✓✓ ✓✓✓✓✓✓✓✓ ▸······· ········", "w6+"]
         chen = [str(c) for c in table.get_row("Chen Wei")]
-        assert chen[5] == "dout_o1/dnet_o1: stuck: 3 tries" and chen[3] == "12" and chen[1].startswith("gone ")
+        assert chen[5] == "dout_o1/dnet_o1: stuck: 3 tries" and chen[3] == "12" and chen[1] == "answering"
+        hana = [str(c) for c in table.get_row("Hana Sato")]
+        assert hana[1].startswith("gone ") and hana[5] == "net_h2: 1 try, 1 hint"   # gone: said, not 'stuck'
+
         assert str(table.get_row("Dana Ruiz")[4]) == "✓✓✓h✓✓✓✓ ✓✓✓✓✗▸·· ········ ········"
         assert str(table.get_row("Emil Sørensen")[4]) == "✓✓✓✓✓✓✓✓ ✓✓✓✓s✓✓▸ ········ ········"
         assert [str(c) for c in table.get_row("Ivo New")] == [
@@ -470,7 +473,7 @@ async def test_dashboard_shows_the_room(tmp_path):
         assert "4 of 5: derivative taken on net instead of out, at dout_o1/dnet_o1" in mistakes
         head = str(app.query_one("#room-head", Static).render())
         assert CODE in head and "http://127.0.0.1:8000" in head
-        assert "9 came in: 1 answering, 0 idle, 1 joined, 7 gone" in head
+        assert "9 came in: 2 answering, 0 idle, 1 joined, 6 gone" in head
         await pilot.press("g")
         await pilot.pause(0.3)
         assert written == [1]
@@ -560,6 +563,7 @@ def test_hints_and_tries_on_the_current_step_are_said_in_words():
                ev("Ann", "out_h1", "answer", "invalid", at=55), ev("Ann", "out_h1", "answer", "more_digits", at=60)]
     ann, = lesson_rows(events, STEPS)
     assert ann.where(now=70) == ("out_h1", "stuck: 3 tries, 2 hints")
+    assert ann.where(now=10 + 6 * 60, present=False) == ("out_h1", "3 tries, 2 hints")   # gone: nobody waits
     assert lesson_rows(events[:1], STEPS)[0].where(now=5) == ("out_h1", "")
 
 

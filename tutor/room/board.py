@@ -122,10 +122,11 @@ class LessonRow:
         """The step being worked on (a breakdown's part, if one is open), as it stands."""
         return self.states.get(self.part or self.current or "", StepState())
 
-    def where(self, now: float) -> tuple[str, str]:
+    def where(self, now: float, present: bool = True) -> tuple[str, str]:
         """Where the learner is, in words: the step ("dE_total/dw6 (for w6+)" inside a
         breakdown), and what they have tried there ("3 tries, 1 hint", "stuck: 3 tries, 6 min"
-        when they look stuck; '' when nothing yet)."""
+        when they look stuck; '' when nothing yet). Not `present` (gone): what they tried,
+        neither minutes nor 'stuck' (nobody is waiting for help)."""
         if self.current is None:
             return "finished", ""
         here = self.here
@@ -133,11 +134,11 @@ class LessonRow:
         said = [f"{tries} {'try' if tries == 1 else 'tries'}" if tries else "",
                 f"{here.hinted} {'hint' if here.hinted == 1 else 'hints'}" if here.hinted else ""]
         minutes = self.minutes_here(now)
-        if minutes >= STUCK_MINUTES:
+        if present and minutes >= STUCK_MINUTES:
             said.append(f"{minutes} min")
         details = ", ".join(w for w in said if w)
         step = f"{self.part} (for {self.current})" if self.part else self.current
-        return step, (f"stuck: {details}" if self.stuck(now) else details)
+        return step, (f"stuck: {details}" if present and self.stuck(now) else details)
 
     def minutes_here(self, now: float) -> int:
         """Whole minutes since the learner reached the current step (0 when unknown or gone

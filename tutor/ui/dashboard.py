@@ -174,10 +174,11 @@ class Dashboard(App):
             if row is not None:
                 marks = ["current" if s == row.current else (row.states[s].mark if s in row.states else "")
                          for s in steps]
-                step, details = row.where(board.at)
+                here = person.state != "gone"
+                step, details = row.where(board.at, present=here)
                 where = Text(step)
                 if details:
-                    where.append(f": {details}", style="bold red" if row.stuck(board.at) else "")
+                    where.append(f": {details}", style="bold red" if here and row.stuck(board.at) else "")
                 lines.append((person.learner, status, f"{row.done}/{len(steps)}", str(row.first_try), marks, where))
                 continue
             other = elsewhere.get(person.learner)
