@@ -471,6 +471,8 @@ async def test_dashboard_shows_the_room(tmp_path):
             "Ivo New", "joined", "0/32", "0", "▸······· ········ ········ ········", "net_h1"]
         mistakes = str(app.query_one("#mistakes", Static).render())
         assert "4 of 5: derivative taken on net instead of out, at dout_o1/dnet_o1" in mistakes
+        # plain wrong answers too: Chen's 0.5 at dout_o1/dnet_o1, Farah's at step 9, Hana's at net_h2
+        assert "wrong answers, by step: dout_o1/dnet_o1 4 of 5 · E_o1 1 of 7 · net_h2 1 of 8" in mistakes
         head = str(app.query_one("#room-head", Static).render())
         assert CODE in head and "http://127.0.0.1:8000" in head
         assert "9 came in: 2 answering, 0 idle, 1 joined, 6 gone" in head

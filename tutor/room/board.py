@@ -297,6 +297,33 @@ def room_mistakes(events: list[Ev]) -> list[RoomMistake]:
     return out
 
 
+@dataclass
+class HardStep:
+    learners: int        # how many answered it wrong at least once
+    reached: int         # how many answered it at all
+    step: str
+    exercise: str
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.learners} of {self.reached}"
+
+
+def hard_steps(events: list[Ev]) -> list[HardStep]:
+    """Steps by how many learners gave them a wrong answer (a plain wrong one too, which no
+    known mistake explains), most first: where the room needs the board."""
+    who: dict[tuple[str, str], set[str]] = {}
+    reached: dict[tuple[str, str], set[str]] = {}
+    for e in events:
+        if e.kind != "answer" or e.verdict == "invalid":
+            continue
+        reached.setdefault((e.exercise, e.step), set()).add(e.learner)
+        if e.verdict not in CREDITED:
+            who.setdefault((e.exercise, e.step), set()).add(e.learner)
+    out = [HardStep(len(names), len(reached[key]), key[1], key[0]) for key, names in who.items()]
+    out.sort(key=lambda h: (-h.learners, -h.learners / max(h.reached, 1), h.step))
+    return out
+
+
 # --- the columns --------------------------------------------------------------------------------------
 def asked_step_ids(room: RoomConfig) -> dict[str, list[str]]:
     """Each room exercise's asked steps in order, by the store's name for the exercise, in the
@@ -330,6 +357,7 @@ class Board:
     events: int
     at: float
     people: list[Person] = field(default_factory=list)
+    hard: list[HardStep] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """How many learners are in each state, in STATES' order."""
@@ -342,4 +370,4 @@ def make_board(room: RoomConfig, steps: dict[str, list[str]], now: float | None 
     now = time.time() if now is None else now
     work = [e for e in events if e.kind in ("answer", "hint", "breakdown")]
     return Board(steps, lesson_rows(events, steps), room_mistakes(events), len(events), now,
-                 people(work, read_joins(room), presence or {}, now))
+                 people(work, read_joins(room), presence or {}, now), hard_steps(events))

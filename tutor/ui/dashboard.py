@@ -238,9 +238,12 @@ class Dashboard(App):
         which = f"Lesson {self.shown_lesson % len(specs) + 1} of {len(specs)}, " if len(specs) > 1 else ""
         text.append(f"{which}{title}: mistakes in the room", style="bold")
         if not mistakes:
-            text.append("  none yet")
-        for m in mistakes[:6]:
+            text.append("  none known yet")
+        for m in mistakes[:5]:
             text.append(f"\n  {m}")
+        hard = [h for h in board.hard if h.exercise == spec]
+        if hard:   # plain wrong answers too, which no known mistake names
+            text.append("\n  wrong answers, by step: " + " · ".join(str(h) for h in hard[:8]))
         numbered = "Steps: " + "  ".join(f"{i + 1} {s}" for i, s in enumerate(steps))
         if steps and self.size.height >= 40 and len(Text(numbered).wrap(self.console, self.size.width - 2)) <= 3:
             text.append("\n" + numbered, style="dim")   # the steps by number, when there is room for them
