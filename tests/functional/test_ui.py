@@ -76,6 +76,9 @@ async def test_expression_and_name_answers(mazur_app):
     ("dnet_o1/dw5", "out_h2", "you used out_h2"),
     ("w5+", "0.4 - 0.082167041", "You forgot the learning rate"),
     ("dnet_o1/dout_h1", "0.35891648", "not w5+"),
+    # carried: one output's part of dE_total/dout_h1 left out (the post's figures), w1+ in one go
+    ("w1+", "0.149665802", "That is w1+ with a slip in dE_total/dout_h1. This hidden neuron feeds both"),
+    ("w3+", "0.249625098", "That is w3+ with a slip in dE_total/dout_h2."),
 ])
 async def test_mistakes_are_explained_on_screen(mazur_app, to, text, name):
     answered_until(to, typed=typed_repr)

@@ -11,7 +11,10 @@
   candidate rounds to it, the right value neither rounds nor truncates to it, and it has
   at least two significant digits (0.7 for out_o1 = 0.751 could be a truncation).
 - A wrong answer is compared with the known mistakes, first on the exact upstream
-  values, then (follow-through) with the step done right on the learner's own earlier
+  values, the step's own and those made at an earlier step and carried into this one
+  (carried.py: "That is w3+ with a slip in dE_total/dout_h2"); candidates that agree with
+  it but give different numbers are told apart by the digits typed, else none is named.
+  Then (follow-through) with the step done right on the learner's own earlier
   answers as typed, then with the mistakes on those.
 - An answer accepted as right is right (a lesson credits nothing else): names in
   expressions stand for its exact value, and a later step worked from its rounded digits
@@ -27,6 +30,7 @@ from typing import Callable, Mapping
 
 from ..engine.steps import Step, identifier
 from .answer import Answer, AnswerError, parse
+from .carried import carried
 from .mistakes import Context, Mistake, candidates
 
 RELATIVE = 1e-3
@@ -54,6 +58,7 @@ class Verdict:
     message: str
     mistake: Mistake | None = None
     upstream: list[str] = field(default_factory=list)  # earlier answers whose own digits it rests on
+    where: str | None = None  # a named mistake made at this earlier step and carried into this one
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)
@@ -92,12 +97,13 @@ def _implied_step_matches(answer: Answer, before: float, step: float) -> bool:
 
 
 def check(step: Step, answer: Answer, ctx: Context, exact: Mapping[str, float],
-          own: Mapping[str, float]) -> Verdict:
+          own: Mapping[str, float], *, upstream: bool = True) -> Verdict:
     """exact: every quantity's exact value (by id); own: the learner's answers to earlier
-    steps as typed (each was accepted as right)."""
+    steps as typed (each was accepted as right); upstream: also name slips made at earlier
+    steps and carried into this one (a quiz gives those steps' values, so it says False)."""
     get_exact = exact.__getitem__
     if step.kind == "update":
-        return _check_update(step, answer, ctx, exact, own)
+        return _check_update(step, answer, ctx, exact, own, upstream)
     mistakes = list(candidates(step, get_exact, ctx))
     if matches(answer, step.value) and not rounds_to(step.value, answer):
         # within tolerance, but the digits as typed pin down a known mistake's value and
@@ -114,10 +120,10 @@ def check(step: Step, answer: Answer, ctx: Context, exact: Mapping[str, float],
                 return Verdict(Status.MORE_DIGITS, "At this precision your answer could also come from a "
                                f"known slip ({clash[0].name}).")
         return Verdict(Status.RIGHT, "Right.")
-    return _diagnose(step, answer, ctx, exact, own, mistakes, lambda a, v: close(a.value, v))
+    return _diagnose(step, answer, ctx, exact, own, mistakes, lambda a, v: close(a.value, v), upstream)
 
 
-def _check_update(step: Step, answer: Answer, ctx: Context, exact, own) -> Verdict:
+def _check_update(step: Step, answer: Answer, ctx: Context, exact, own, upstream: bool) -> Verdict:
     param, _eta, grad = step.depends
     before = exact[param]
     eta = ctx.eta
@@ -131,30 +137,54 @@ def _check_update(step: Step, answer: Answer, ctx: Context, exact, own) -> Verdi
         return _implied_step_matches(a, before, before - value)
 
     mistakes = list(candidates(step, exact.__getitem__, ctx))
-    return _diagnose(step, answer, ctx, exact, own, mistakes, implied)
+    return _diagnose(step, answer, ctx, exact, own, mistakes, implied, upstream)
 
 
-def _name_mistake(answer: Answer, right: float, options: list[tuple[Mistake, float, dict]],
-                  same: Callable[[Answer, float], bool]) -> tuple[str, tuple | None]:
-    """("named", option) when the answer singles out one mistake; ("unsure", option) when
-    a mistake rounds to it but its digits cannot tell it from another candidate (or from
-    the right value cut short); ("none", None) otherwise."""
-    for option in options:
-        if same(answer, option[1]):  # full agreement, digits to spare
-            return "named", option
+def _one_value(values: list[float]) -> bool:
+    """Do these candidates all give the same number (to the last few bits)?"""
+    first = values[0]
+    return all(abs(v - first) <= 1e-9 * max(abs(v), abs(first)) + 1e-15 for v in values)
+
+
+def _name_mistake(answer: Answer, right: float, options: list[tuple], same: Callable[[Answer, float], bool]
+                  ) -> tuple[str, tuple | None]:
+    """("named", option) when the answer singles out one mistake's value; ("unsure",
+    option) when a mistake agrees with it but its digits cannot tell it from another
+    candidate's value (or from the right value cut short); ("none", None) otherwise.
+    Candidates that give the very same number are one value: the first of them is named
+    (the step's own mistakes come before carried ones, the nearest slip first)."""
+    agreeing = [o for o in options if same(answer, o[1])]
+    if agreeing:  # full agreement, digits to spare
+        for pinned in ([o for o in agreeing if close(answer.value, o[1], 1e-9)],
+                       [o for o in agreeing if rounds_to(o[1], answer)], agreeing):
+            if pinned and _one_value([o[1] for o in pinned]):
+                return "named", pinned[0]
+        return "unsure", agreeing[0]
     rounded = [o for o in options if rounds_to(o[1], answer)]
     if not rounded:
         return "none", None
-    distinct = {round(v, 12) for _, v, _ in rounded}
-    sure = (len(distinct) == 1 and (answer.significant or 0) >= 2 and not truncates_to(right, answer))
+    sure = (_one_value([o[1] for o in rounded]) and (answer.significant or 0) >= 2
+            and not truncates_to(right, answer))
     return ("named" if sure else "unsure"), rounded[0]
 
 
-def _diagnose(step, answer, ctx, exact, own, mistakes, same) -> Verdict:
-    outcome, option = _name_mistake(answer, step.value, mistakes, same)
-    if outcome == "named":
-        mistake, _, fields = option
-        return Verdict(Status.MISTAKE, _fill(mistake, fields), mistake)
+def _verdict(step: Step, option: tuple, note: str = "") -> Verdict:
+    """A named mistake: its own sentence, and where it was made when that is upstream."""
+    mistake, _, fields, at = option
+    text = _fill(mistake, fields)
+    if at is not None:
+        text = f"That is {step.id} with a slip in {at}. {text}"
+    return Verdict(Status.MISTAKE, text + note, mistake, where=at)
+
+
+def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> Verdict:
+    options = [(m, v, f, None) for m, v, f in mistakes]
+    if upstream:
+        options += [(c.mistake, c.value, c.fields, c.at) for c in carried(step, ctx, exact)]
+    outcome, option = _name_mistake(answer, step.value, options, same)
+    if outcome == "named" and option[3] is None:
+        return _verdict(step, option)
+    held = option if outcome == "named" else None  # a slip upstream: named unless the answer is right after all
     unsure = outcome == "unsure"
     # follow-through: the step done right on the learner's own earlier values
     get_own = lambda q: own.get(q, exact[q])  # noqa: E731
@@ -171,6 +201,8 @@ def _diagnose(step, answer, ctx, exact, own, mistakes, same) -> Verdict:
             yours = ", ".join(f"{d} = {own[d]:.6g} (exact {exact[d]:.9g})" for d in differing)
             return Verdict(Status.RIGHT, f"Worked from your {yours}: carry more digits, so that later "
                            "steps stay close to the exact values.", upstream=differing)
+    if held is not None:
+        return _verdict(step, held)
     if truncates_to(step.value, answer) and (answer.significant or 0) >= 2:
         return Verdict(Status.MORE_DIGITS, "Close, but cut short: round the last digit rather than "
                        "dropping the rest, or type more of them.")
@@ -187,14 +219,13 @@ def _diagnose(step, answer, ctx, exact, own, mistakes, same) -> Verdict:
             used.clear()
             if options and options[-1][0] is mistake:
                 got |= inputs[-1]
-            options.append((mistake, value, fields))
+            options.append((mistake, value, fields, None))
             inputs.append(got)
         outcome, option = _name_mistake(answer, step.value, options, same)
         if outcome == "named":
-            mistake, _, fields = option
             yours = [f"{d} = {own[d]:.6g}" for d in differing if d in inputs[options.index(option)]]
             note = f" (Worked from your {', '.join(yours)}.)" if yours else ""
-            return Verdict(Status.MISTAKE, _fill(mistake, fields) + note, mistake)
+            return _verdict(step, option, note)
         unsure = unsure or outcome == "unsure"
     if unsure:
         return Verdict(Status.WRONG, "That is not it, and more than one slip gives about this much: with "

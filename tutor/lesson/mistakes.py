@@ -54,6 +54,7 @@ class Context:
         fresh.run(1, record=())
         self.fresh = fresh.net.parameters()
         self.fresh_error = fresh.error()
+        self.carried = None  # carried.py's graph of the steps and the values it has worked out
 
     def activation_of(self, neuron_quantity: str) -> str:
         """The activation of the layer a quantity such as out_h1 or net_o2_s3 belongs to."""

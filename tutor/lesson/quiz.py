@@ -67,7 +67,7 @@ class Quiz:
             answer = parse(text, names, ids={identifier(k): k for k in [*q.given, q.step.id]}, asking=q.step.name)
         except AnswerError as e:
             return Verdict(Status.INVALID, str(e))  # unreadable: say why, and the one try is not used up
-        verdict = check(q.step, answer, q.context, q.exact, {})
+        verdict = check(q.step, answer, q.context, q.exact, {}, upstream=False)  # its inputs are given
         q.verdict, q.answer = verdict, text
         if verdict.mistake is not None:
             self.mistakes[verdict.mistake.name] += 1
