@@ -89,6 +89,26 @@ async def test_mistakes_are_explained_on_screen(mazur_app, to, text, name):
         assert current(mazur_app) == to
 
 
+@pytest.mark.parametrize("name, to, text, said", [
+    # softmax: the logistic function of the output's own net input (0.536983343)
+    ("softmax", "out_o1_s1", "0.536983343", "✗ Not yet. You used the logistic function of net_o1_s1 alone"),
+    # cross-entropy: the half squared error in its place, out_o1_s1 typed as the exact value
+    ("softmax", "E_o1_s1", "1/2*(target_o1_s1 - out_o1_s1)^2", "the half squared error; this exercise's loss is "
+     "the cross-entropy"),
+])
+async def test_new_mistakes_are_explained_on_screen(name, to, text, said):
+    app = BPTutorApp(load(name))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        while not isinstance(app.screen, LessonScreen):
+            await pilot.pause(0.05)
+        while current(app) != to:
+            await answer(pilot, repr(app.screen.lesson.current.step.value))
+        await answer(pilot, text)
+        assert said in feedback(app) and feedback(app).startswith("✗ Not yet.")
+        assert current(app) == to
+
+
 async def test_a_step_worked_from_a_rounded_answer_on_screen(mazur_app):
     """0.59 for out_h1 was right, so net_o1 worked from it is right: a gentle note, no doubled words."""
     async with mazur_app.run_test(size=(80, 24)) as pilot:

@@ -171,7 +171,7 @@ def test_a_carried_slip_is_named_as_itself_or_not_at_all(tmp_path, text, data):
     v = judge("", step.id, f"{c.value:.9g}", w)
     if v.mistake is None:
         return
-    same = [o for o in options if (o.mistake.key, o.at) == (v.mistake.key, v.where)]
+    same = [o for o in options if (o.mistake.key, ", ".join(o.at)) == (v.mistake.key, v.where)]
     if v.where is None:  # the step's own mistake: it must give the same number
         from tutor.lesson.mistakes import candidates
         values = [x for m, x, _ in candidates(step, w.exact.__getitem__, w.context) if m.key == v.mistake.key]
@@ -179,3 +179,136 @@ def test_a_carried_slip_is_named_as_itself_or_not_at_all(tmp_path, text, data):
         values = [o.value for o in same]
     assert any(abs(x - c.value) <= 1e-9 * max(abs(x), abs(c.value)) + 1e-15 for x in values), (
         step.id, c.at, c.mistake.key, c.value, v.message)
+
+
+# --- 2. mistakes the table did not know ------------------------------------------------------
+
+@pytest.mark.parametrize("name, step_id, expression, key, where", [
+    # batch: the mean over the samples where the engine's sum is asked (its loss adds the samples up)
+    ("two-samples-batch", "dE_total/dw5", "(dE_total_s1_dw5 + dE_total_s2_dw5)/2", "mean_for_sum", None),
+    ("two-samples-batch", "E_total", "(E_total_s1 + E_total_s2)/2", "mean_for_sum", None),
+    ("two-samples-batch", "w5+", "w5 - eta*(dE_total_s1_dw5 + dE_total_s2_dw5)/2", "mean_for_sum", "dE_total/dw5"),
+    ("two-samples-batch", "w1+", "w1 - eta*(dE_total_s1_dw1 + dE_total_s2_dw1)/2", "mean_for_sum", "dE_total/dw1"),
+    # softmax: the logistic function where softmax belongs, at out and everything made from it
+    ("softmax", "out_o1_s1", "sigmoid(net_o1_s1)", "sigmoid_for_softmax", None),
+    ("softmax", "out_o2_s1", "1/(1+exp(-net_o2_s1))", "sigmoid_for_softmax", None),
+    ("softmax", "delta_o1_s1", "sigmoid(net_o1_s1) - target_o1_s1", "sigmoid_for_softmax", "out_o1_s1"),
+    ("softmax", "E_o1_s1", "-target_o1_s1*ln(sigmoid(net_o1_s1))", "sigmoid_for_softmax", "out_o1_s1"),
+    ("softmax", "dE_total_s1/dw7", "(sigmoid(net_o1_s1) - target_o1_s1)*out_h1_s1", "sigmoid_for_softmax",
+     "out_o1_s1"),
+    ("softmax", "dE_total_s1/dout_h1_s1",
+     "(sigmoid(net_o1_s1)-target_o1_s1)*w7 + (sigmoid(net_o2_s1)-target_o2_s1)*w10"
+     " + (sigmoid(net_o3_s1)-target_o3_s1)*w13",
+     "sigmoid_for_softmax", "out_o1_s1, out_o2_s1, out_o3_s1"),
+    # cross-entropy: the post's half squared error in its place
+    ("softmax", "E_o1_s1", "1/2*(target_o1_s1 - out_o1_s1)^2", "other_loss", None),
+    ("softmax", "E_total_s1", "1/2*((1 - out_o1_s1)^2 + out_o2_s1^2 + out_o3_s1^2)", "other_loss", None),
+    # the half squared error: cross-entropy in its place
+    ("mazur", "E_o1", "-(target_o1*ln(out_o1) + (1-target_o1)*ln(1-out_o1))", "other_loss", None),
+    ("mazur", "dE_total/dout_o2", "-(target_o2/out_o2 - (1-target_o2)/(1-out_o2))", "other_loss", None),
+    ("mazur", "E_total", "-(0.01*ln(out_o1) + 0.99*ln(1-out_o1)) - (0.99*ln(out_o2) + 0.01*ln(1-out_o2))",
+     "other_loss", None),
+])
+def test_new_mistakes_are_named_at_their_step_and_later(name, step_id, expression, key, where):
+    value = exact(name, expression)
+    v = judge(name, step_id, f"{value:.9g}")
+    assert v.status is Status.MISTAKE and v.mistake.key == key and v.where == where, v.message
+    if where is not None:
+        assert v.message.startswith(f"That is {step_id} with ")
+
+
+def test_the_new_mistakes_say_what_was_done_and_what_is_right():
+    said = judge("two-samples-batch", "dE_total/dw5", f"{exact('two-samples-batch', 'dE_total_dw5') / 2:.9g}").message
+    assert said.startswith("You took the mean over the 2 samples; dE_total/dw5 is their sum")
+    said = judge("softmax", "out_o1_s1", f"{exact('softmax', 'sigmoid(net_o1_s1)'):.9g}").message
+    assert said.startswith("You used the logistic function of net_o1_s1 alone; out_o1_s1 is a softmax output")
+    said = judge("softmax", "E_o1_s1", f"{exact('softmax', '1/2*(target_o1_s1 - out_o1_s1)^2'):.9g}").message
+    assert said == ("You used 1/2*(target_o1_s1 - out_o1_s1)^2, the half squared error; this exercise's loss is "
+                    "the cross-entropy: E_o1_s1 = -target_o1_s1*ln(out_o1_s1).")
+
+
+CROSS_ENTROPY_SIGMOID = """title = "The post's network with cross-entropy"
+[network]
+sizes = [2, 2, 2]
+activation = "sigmoid"
+loss = "cross_entropy"
+bias = "shared"
+[parameters]
+weights = [[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]]
+biases = [0.35, 0.60]
+[data]
+inputs = [[0.05, 0.10]]
+targets = [[0.01, 0.99]]
+[training]
+learning_rate = 0.5
+"""
+
+
+def test_cross_entropy_with_sigmoid_outputs_knows_the_half_squared_error(tmp_path):
+    path = tmp_path / "ce.toml"
+    path.write_text(CROSS_ENTROPY_SIGMOID)
+    w = build(load(str(path)))
+    e = w.exact
+    v = judge("", "dE_total/dout_o1", f"{e['out_o1'] - e['target_o1']:.9g}", w)  # -(t - o): the post's slope
+    assert v.status is Status.MISTAKE and v.mistake.key == "other_loss"
+    assert "the slope of the half squared error; this exercise's loss is the cross-entropy" in v.message
+    v = judge("", "E_o2", f"{0.5 * (e['target_o2'] - e['out_o2']) ** 2:.9g}", w)
+    assert v.status is Status.MISTAKE and v.mistake.key == "other_loss"
+
+
+def test_the_engine_adds_the_samples_up():
+    """So the mean is the slip and never the other way round: a batch's E_total and
+    gradients are sums (no exercise averages over samples)."""
+    w = worked("two-samples-batch")
+    assert w.exact["E_total"] == pytest.approx(w.exact["E_total_s1"] + w.exact["E_total_s2"], rel=1e-15)
+    assert w.exact["dE_total/dw5"] == pytest.approx(w.exact["dE_total_s1/dw5"] + w.exact["dE_total_s2/dw5"],
+                                                    rel=1e-15)
+
+
+# --- 3. questions whose words fit what the step computes ----------------------------------------
+
+def _shape(step) -> str:
+    """"sum" or "product" for a formula that adds or multiplies at the top; "" otherwise."""
+    import ast
+
+    node = ast.parse(step.expression.replace("^", "**"), mode="eval").body if step.depends else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return "sum"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return "product"
+    return ""
+
+
+@pytest.mark.parametrize("name", ["mazur", "mazur-biases", "neuron-biases", "two-samples-online",
+                                  "two-samples-batch", "xor", "two-hidden", "tanh", "relu", "softmax",
+                                  "momentum", "deep-tanh"])
+def test_every_question_says_what_its_step_computes(name):
+    """A sum over samples or over node deltas is not "the factors of the chain rule, multiplied";
+    a net input without a bias has no "plus the bias"; a softmax output is not one net input
+    passed through a function; one sample's total error is that sample's."""
+    from tutor.lesson.quiz import Question
+
+    w = worked(name)
+    for s in w.steps:
+        text = Question(w.ex, "", s, w.context, w.exact, {}).text
+        if s.kind in ("dE_dw", "dE_db", "error_total", "dE_dout") and _shape(s) == "sum":
+            assert ("added up" in text or "add up" in text) and "multiplied" not in text, text
+        if s.kind in ("dE_dw", "dE_db") and _shape(s) == "product":
+            assert ("multiplied" in text or "times" in text) and "added up" not in text, text
+        if s.kind == "net":
+            assert ("plus the bias" in text) == (len(s.depends) % 2 == 1), text
+        if s.kind == "out" and w.context.activation_of(s.id) == "softmax":
+            assert "softmax" in text and "passed through" not in text, text
+        if "_s" in s.id and s.kind in ("error_total", "dE_dw", "dE_db", "delta", "dE_dout"):
+            sample = s.id.split("_s")[-1].split("/")[0].rstrip("+")
+            assert f"sample {sample}" in text, text
+
+
+def test_the_batch_gradient_question():
+    from tutor.lesson.quiz import Question
+
+    w = worked("two-samples-batch")
+    step = next(s for s in w.steps if s.id == "dE_total/dw5")
+    assert Question(w.ex, "", step, w.context, w.exact, {}).text == (
+        "∂E_total/∂w5 is the gradient of the batch's total error with respect to w5: the gradients of the 2 "
+        "samples, added up. What is it?")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -34,7 +35,7 @@ class Carried:
     mistake: Mistake
     value: float      # what the step comes to with that slip at `at`
     fields: dict
-    at: str           # the id of the upstream step where the slip is made
+    at: tuple[str, ...]  # the upstream step where the slip is made (or each, for the same slip in a layer)
 
 
 _BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
@@ -95,7 +96,17 @@ class _Graph:
                     cone.add(d)
                     cone |= self.cones[d]
             self.cones[s.id] = frozenset(cone)
+        self.ident = {s.id: identifier(s.id) for s in self.steps}
+        self.by_name: dict[str, float] | None = None   # every exact value, by identifier
+        self._found: dict[str, list] = {}
         self.cache: dict[str, list[Carried]] = {}
+
+    def found(self, u: str, exact: Mapping[str, float], ctx: Context) -> list[tuple[Mistake, float, dict]]:
+        """The known mistakes of step u on the exact values (those that change it)."""
+        if u not in self._found:
+            self._found[u] = [(m, v, f) for m, v, f in candidates(self.steps[self.order[u]], exact.__getitem__, ctx)
+                              if v != exact[u]]
+        return self._found[u]
 
 
 def prepare(ctx: Context) -> None:
@@ -117,23 +128,67 @@ def carried(step: Step, ctx: Context, exact: Mapping[str, float]) -> list[Carrie
 def _work_out(step: Step, ctx: Context, exact: Mapping[str, float], graph: _Graph) -> list[Carried]:
     if graph.compiled.get(step.id) is None:
         return []
-    by_name = {identifier(k): v for k, v in exact.items()}
+    if graph.by_name is None:
+        graph.by_name = {identifier(k): v for k, v in exact.items()}
     cone = graph.cones[step.id]
     path = sorted(cone | {step.id}, key=graph.order.__getitem__)
+    target = identifier(step.id)
+
+    def worked(changes: dict[str, float], above: list[str]) -> float | None:
+        """The step's value with these upstream values changed, worked again along `above`
+        (the steps downstream of them, in order), everything else exact."""
+        values = graph.by_name.copy()
+        for u, v in changes.items():
+            values[identifier(u)] = v
+        env = values.__getitem__
+        try:
+            for x in above:
+                values[graph.ident[x]] = float(graph.compiled[x](env))
+        except (ArithmeticError, ValueError, TypeError):  # ln of a negative, 1/0 on that path
+            return None
+        v = values[target]
+        return v if math.isfinite(v) and v != step.value else None
+
     out: list[Carried] = []
+    below: dict[str, list[str]] = {}   # u -> the steps of the path downstream of it
+    groups: dict[tuple, list[tuple[str, Mistake, float, dict]]] = {}
     for u in sorted(cone, key=graph.order.__getitem__, reverse=True):  # nearest first
-        above = [x for x in path if u in graph.cones[x]]  # the steps between u and `step`, and `step`
-        for mistake, value, fields in candidates(graph.steps[graph.order[u]], exact.__getitem__, ctx):
-            if value == exact[u]:
-                continue
-            changed = {identifier(u): value}
-            env = lambda name: changed[name] if name in changed else by_name[name]  # noqa: E731
-            try:
-                for x in above:
-                    changed[identifier(x)] = float(graph.compiled[x](env))
-            except (ArithmeticError, ValueError, TypeError):  # ln of a negative, 1/0 on that path
-                continue
-            v = changed[identifier(step.id)]
-            if math.isfinite(v) and v != step.value:
-                out.append(Carried(mistake, v, fields, u))
+        found = graph.found(u, exact, ctx)
+        if not found:
+            continue
+        below[u] = [x for x in path if u in graph.cones[x]]
+        for mistake, value, fields in found:
+            v = worked({u: value}, below[u])
+            if v is not None:
+                out.append(Carried(mistake, v, fields, (u,)))
+        keys = [m.key for m, _, _ in found]
+        upstream = graph.steps[graph.order[u]]
+        for mistake, value, fields in found:
+            if keys.count(mistake.key) == 1:  # one way to make it here: the same slip can be made everywhere
+                layer, sample = _layer_of(upstream), tuple(_SAMPLE.findall(u))
+                for key in ((mistake.key, upstream.kind, layer, sample), (mistake.key, upstream.kind, layer)):
+                    groups.setdefault(key, []).append((u, mistake, value, fields))
+    seen: set[tuple[str, ...]] = set()
+    for members in groups.values():
+        at = tuple(sorted((u for u, *_ in members), key=graph.order.__getitem__))
+        if len(at) < 2 or at in seen:
+            continue
+        seen.add(at)
+        above = sorted({x for u in at for x in below[u]} - set(at), key=graph.order.__getitem__)
+        v = worked({u: value for u, _, value, _ in members}, above)
+        if v is not None:
+            first = min(members, key=lambda m: graph.order[m[0]])
+            out.append(Carried(first[1], v, first[3], at))
     return out
+
+
+_SAMPLE = re.compile(r"_s(\d+)\b")
+
+
+def _layer_of(s: Step) -> str:
+    """The layer a step belongs to, for the same slip made in all of it: its backward
+    label (o, h, h2), or for net_h1_2 / out_o1_s2 / E_o1 the neuron's name without its number."""
+    if s.layer:
+        return s.layer
+    neuron = _SAMPLE.sub("", s.id).split("/")[0].split("_", 1)[-1]
+    return neuron.rstrip("0123456789")

@@ -173,8 +173,9 @@ def _verdict(step: Step, option: tuple, note: str = "") -> Verdict:
     mistake, _, fields, at = option
     text = _fill(mistake, fields)
     if at is not None:
-        text = f"That is {step.id} with a slip in {at}. {text}"
-    return Verdict(Status.MISTAKE, text + note, mistake, where=at)
+        where = f"a slip in {at[0]}" if len(at) == 1 else f"the same slip in {', '.join(at[:-1])} and {at[-1]}"
+        text = f"That is {step.id} with {where}. {text}"
+    return Verdict(Status.MISTAKE, text + note, mistake, where=None if at is None else ", ".join(at))
 
 
 def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> Verdict:

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from ..engine import activations
+import numpy as np
+
+from ..engine import activations, losses
 from ..engine.naming import weight_names
 from ..engine.steps import Solution, Step
 from ..engine.training import Trainer
@@ -246,6 +248,77 @@ def _sum_with_dE_dout(s, get, ctx):
     yield from _sum_of_parts(s, get, ctx, _part_with_dE_dout)
 
 
+def _mean_for_sum(s, get, ctx):
+    """A batch's total error or gradient (the samples' added up) divided by their number."""
+    if len(s.depends) > 1 and (s.phase == "gradient" or all(d.startswith("E_total_s") for d in s.depends)):
+        yield get(s.id) / len(s.depends), {"q": s.id, "n": len(s.depends)}
+
+
+def _sigmoid_for_softmax(s, get, ctx):
+    if ctx.activation_of(s.id) == "softmax":
+        net = "net_" + s.id.split("_", 1)[1]
+        yield _sig(get(net)), {"q": s.id, "net": net}
+
+
+# the loss a learner may take for the exercise's own: the post's half squared error for
+# cross-entropy and the other way round (cross-entropy only where it is defined: outputs
+# between 0 and 1 that the engine's cross-entropy knows, sigmoid and softmax)
+_OTHER_LOSS = {"cross_entropy": losses.HALF_SSE, "half_sse": losses.CROSS_ENTROPY}
+_LOSS_WORDS = {"cross_entropy": "the cross-entropy", "half_sse": "the half squared error"}
+
+
+def _loss_fields(other, ctx) -> dict:
+    return {"other": _LOSS_WORDS[other.name], "own": _LOSS_WORDS[ctx.ex.network.loss]}
+
+
+def _other_loss(s: Step, ctx: Context):
+    other = _OTHER_LOSS.get(ctx.ex.network.loss)
+    act = ctx.activation_of(s.depends[-1])
+    if other is None or (other is losses.CROSS_ENTROPY and act not in other.delta_is_out_minus_target):
+        return None, act
+    return other, act
+
+
+def _error_of_other_loss(s, get, ctx):
+    if s.kind != "error":
+        return
+    other, act = _other_loss(s, ctx)
+    if other is None:
+        return
+    target, out = s.depends
+    net = "net_" + out.split("_", 1)[1]
+    n = len(ctx.names[-1])
+    value = other.per_output(act, np.array([get(net)]), np.array([get(out)]), np.array([get(target)]))[0]
+    yield value, {"q": s.id, "used": other.error_formula(act).format(target=target, out=out, n=n),
+                  "formula": s.formula, **_loss_fields(other, ctx)}
+
+
+def _total_of_other_loss(s, get, ctx):
+    """E_total with the other loss taken for every output (of every sample, in a batch)."""
+    total, fields = 0.0, {}
+    for part in s.depends:
+        step = ctx.by_id[part]
+        values = list((_total_of_other_loss if step.kind == "error_total" else _error_of_other_loss)(step, get, ctx))
+        if not values:
+            return
+        total += values[0][0]
+        fields = values[0][1]
+    yield total, {**fields, "q": s.id}
+
+
+def _d_out_of_other_loss(s, get, ctx):
+    if s.phase != "output":
+        return
+    other, act = _other_loss(s, ctx)
+    if other is None:
+        return
+    target, out = s.depends
+    n = len(ctx.names[-1])
+    value = other.d_out(np.array([get(out)]), np.array([get(target)]), n)[0]
+    yield value, {"q": s.id, "used": other.d_out_formula.format(target=target, out=out, n=n),
+                  "formula": s.formula, **_loss_fields(other, ctx)}
+
+
 def _error_after_fresh(s, get, ctx):
     yield ctx.fresh_error, {}
 
@@ -262,16 +335,25 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
          _sigmoid_twice),
         (M("exponent_sign", "sign of the exponent",
            "Check the exponent's sign: the logistic function is 1/(1+e^(-{net})), with minus {net}."), _exponent_sign),
+        (M("sigmoid_for_softmax", "the logistic function where softmax belongs",
+           "You used the logistic function of {net} alone; {q} is a softmax output: exp({net}) divided by the sum "
+           "of exp over every net input of the layer, so that the outputs add up to 1."), _sigmoid_for_softmax),
         (M("not_squashed", "net used as the output",
            "That is {net} itself: {q} is {net} passed through the neuron's activation function."), _not_squashed),
     ],
     "error": [
         (M("half_forgotten", "the 1/2 of the error forgotten",
            "You left out the 1/2: {q} = 1/2 (target - out)^2."), _half_forgotten),
+        (M("other_loss", "another loss than the exercise's",
+           "You used {used}, {other}; this exercise's loss is {own}: {q} = {formula}."), _error_of_other_loss),
     ],
     "error_total": [
         (M("half_forgotten", "the 1/2 of the error forgotten",
            "Each output's error carries a 1/2: {q} = sum of 1/2 (target - out)^2."), _half_forgotten),
+        (M("other_loss", "another loss than the exercise's",
+           "You added up {other} of every output; this exercise's loss is {own}."), _total_of_other_loss),
+        (M("mean_for_sum", "the mean over samples where the sum belongs",
+           "You took the mean over the {n} samples; {q} of a batch adds their errors up."), _mean_for_sum),
     ],
     "dE_dout": [
         (M("sign", "sign of -(target - out)",
@@ -280,6 +362,9 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
         (M("square_not_halved", "the 2 and the 1/2 not cancelled",
            "The 2 from the square and the 1/2 in front cancel: {q} is -(target - out), not -2(target - out)."),
          _square_not_halved),
+        (M("other_loss", "another loss than the exercise's",
+           "You used {used}, the slope of {other}; this exercise's loss is {own}: {q} = {formula}."),
+         _d_out_of_other_loss),
         (M("one_output_only", "only one output's contribution",
            "This hidden neuron feeds {all} neurons above it, so {q} sums the parts through each of them; "
            "you gave only {part}."), _one_output_only),
@@ -314,10 +399,16 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
            "forward pass and put the new weights in only at the end."), _gradient_from_updated_weights),
         (M("square_not_halved", "the 2 and the 1/2 not cancelled",
            "That is twice the gradient: the 2 from the square cancels the 1/2 of the error."), _square_not_halved),
+        (M("mean_for_sum", "the mean over samples where the sum belongs",
+           "You took the mean over the {n} samples; {q} is their sum: the error of a batch is the samples' "
+           "errors added up, so its gradient adds theirs."), _mean_for_sum),
     ],
     "dE_db": [
         (M("sign", "sign of the gradient", "Mind the sign: the gradient is out - target times the rest, "
            "not target - out."), _sign),
+        (M("mean_for_sum", "the mean over samples where the sum belongs",
+           "You took the mean over the {n} samples; {q} is their sum: the error of a batch is the samples' "
+           "errors added up, so its gradient adds theirs."), _mean_for_sum),
     ],
     "delta": [
         (M("derivative_left_out", "the output's derivative left out of a delta",
