@@ -42,7 +42,7 @@ def test_one_output_forgotten_is_named_at_the_gradient_and_the_new_weight(step_i
     assert v.status is Status.MISTAKE and v.mistake.key == "one_output_only"
     assert v.where == "dE_total/dout_h1"
     assert v.message.startswith(f"That is {step_id} with a slip in dE_total/dout_h1. This hidden neuron")
-    assert "you gave only dE_o1/dout_h1" in v.message
+    assert "you used only dE_o1/dout_h1" in v.message
 
 
 def exact(name: str, expression: str) -> float:
@@ -73,6 +73,16 @@ def test_the_whole_update_with_updated_weights_is_the_steps_own_mistake():
     value = exact("mazur", "w3 - eta*(delta_o1*w6_new + delta_o2*w8_new)*dout_h2_dnet_h2*i1")
     v = judge("mazur", "w3+", f"{value:.9g}")
     assert v.status is Status.MISTAKE and v.mistake.key == "updated_weights" and v.where is None
+
+
+def test_a_short_new_weight_that_fits_two_slips_is_not_named():
+    """0.1497 for w1+ (0.149780716): its implied step agrees with w7 for w5 in dE_o1/dout_h1
+    (0.149697167), but one output's part only (0.149665802) rounds to it too, and so does the
+    right value cut short: no slip named. 0.14970 has the digits to tell."""
+    v = judge("mazur", "w1+", "0.1497")
+    assert v.mistake is None and v.status is Status.MORE_DIGITS
+    v = judge("mazur", "w1+", "0.14970")
+    assert v.mistake.key == "wrong_weight" and v.where == "dE_o1/dout_h1" and "you used w7" in v.message
 
 
 def test_two_slips_that_give_about_the_same_number_are_not_named():

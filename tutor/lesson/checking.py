@@ -154,15 +154,17 @@ def _name_mistake(answer: Answer, right: float, options: list[tuple], same: Call
     Candidates that give the very same number are one value: the first of them is named
     (the step's own mistakes come before carried ones, the nearest slip first)."""
     agreeing = [o for o in options if same(answer, o[1])]
-    if agreeing:  # full agreement, digits to spare
-        for pinned in ([o for o in agreeing if close(answer.value, o[1], 1e-9)],
-                       [o for o in agreeing if rounds_to(o[1], answer)], agreeing):
-            if pinned and _one_value([o[1] for o in pinned]):
-                return "named", pinned[0]
-        return "unsure", agreeing[0]
     rounded = [o for o in options if rounds_to(o[1], answer)]
-    if not rounded:
+    pool = agreeing + [o for o in rounded if o not in agreeing]  # every candidate the answer may be
+    if not pool:
         return "none", None
+    if agreeing and _one_value([o[1] for o in pool]):  # full agreement, digits to spare
+        return "named", agreeing[0]
+    if agreeing:  # several numbers: the digits typed must pick one (0.1497 for w1+ fits two slips)
+        pinned = [o for o in pool if rounds_to(o[1], answer) or close(answer.value, o[1], 1e-9)]
+        if pinned and _one_value([o[1] for o in pinned]) and (not answer.literal or (answer.significant or 0) >= 2):
+            return "named", pinned[0]
+        return "unsure", agreeing[0]
     sure = (_one_value([o[1] for o in rounded]) and (answer.significant or 0) >= 2
             and not truncates_to(right, answer))
     return ("named" if sure else "unsure"), rounded[0]

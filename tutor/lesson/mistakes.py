@@ -367,7 +367,7 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
          _d_out_of_other_loss),
         (M("one_output_only", "only one output's contribution",
            "This hidden neuron feeds {all} neurons above it, so {q} sums the parts through each of them; "
-           "you gave only {part}."), _one_output_only),
+           "you used only {part}."), _one_output_only),
         (M("updated_weights", "already-updated weights used on the way back",
            "You used weights that were already updated; every gradient is taken with the weights of the forward "
            "pass, and the new weights are put in only at the end."), _sum_with_updated_weights),
