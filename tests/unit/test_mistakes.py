@@ -322,3 +322,15 @@ def test_the_batch_gradient_question():
     assert Question(w.ex, "", step, w.context, w.exact, {}).text == (
         "∂E_total/∂w5 is the gradient of the batch's total error with respect to w5: the gradients of the 2 "
         "samples, added up. What is it?")
+
+
+def test_a_quiz_names_no_slip_upstream_of_the_values_it_gives():
+    """A quiz question shows what its step is made from (w1, eta, dE_total/dw1 for w1+):
+    a slip before those cannot be the learner's, so none is named from there."""
+    from tutor.lesson.quiz import Question, Quiz, _given
+
+    w = worked("mazur")
+    step = next(s for s in w.steps if s.id == "w1+")
+    quiz = Quiz([Question(w.ex, "", step, w.context, w.exact, _given(step, w.solution, w.exact))])
+    v = quiz.submit(f"{ONE_OUTPUT_W1:.9g}")
+    assert v.mistake is None and v.where is None and v.status is Status.WRONG
