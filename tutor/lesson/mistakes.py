@@ -2,7 +2,9 @@
 
 Each step kind has an ordered list of mistakes. A mistake is a function of the step and
 of the values upstream of it (`get(id)`), giving the value that mistake would produce.
-The checker evaluates them twice: on the exact upstream values and on the learner's own.
+The checker evaluates them twice: on the exact upstream values and on the learner's own;
+carried.py works each one through to the later steps it feeds (w3+ with a slip in
+dE_total/dout_h2).
 Every explanation names the mistake and says what to do instead.
 """
 
@@ -298,7 +300,8 @@ def _total_of_other_loss(s, get, ctx):
     total, fields = 0.0, {}
     for part in s.depends:
         step = ctx.by_id[part]
-        values = list((_total_of_other_loss if step.kind == "error_total" else _error_of_other_loss)(step, get, ctx))
+        part_mistake = _total_of_other_loss if step.kind == "error_total" else _error_of_other_loss
+        values = list(part_mistake(step, get, ctx))
         if not values:
             return
         total += values[0][0]
