@@ -479,6 +479,13 @@ async def test_dashboard_shows_the_room(tmp_path):
         await pilot.press("g")
         await pilot.pause(0.3)
         assert written == [1]
+        assert "· 1 stuck" in head   # Chen, still there
+        await pilot.press("ctrl+c")   # by habit: the room stays open and says how to close it
+        await pilot.pause()
+        assert app.is_running and any("Ctrl+C again" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app.is_running
 
 
 def test_everyone_who_came_in_is_on_the_board_with_when_last_seen(tmp_path):

@@ -29,6 +29,7 @@ REFRESH = 2.0  # seconds between two readings of the store
 NAME_WIDE = 20   # a longer learner's name wraps in its cell
 AT_NARROW = 16   # "now at" is given at least this much before the marks wrap ...
 AT_WIDE = 28     # ... and at most this much once they do
+CLOSE_AGAIN = 5.0   # seconds within which a second Ctrl+C closes the room
 
 # a mark for every state, never colour alone
 MARKS = {
@@ -99,7 +100,7 @@ class Dashboard(App):
     BINDINGS = [
         Binding("n", "next_lesson", "Next lesson"),
         Binding("g", "gradebook", "Write gradebook"),
-        Binding("ctrl+c,ctrl+q", "close_room", "Close the room", priority=True),
+        Binding("ctrl+c,ctrl+q", "close_room", "Close the room (twice)", priority=True),
     ]
 
     def __init__(self, room: RoomConfig, address: str, folder: Path,
@@ -112,6 +113,7 @@ class Dashboard(App):
         self.names: dict[str, str] = {}   # the store's name for an exercise -> as the teacher named it
         self.board: Board | None = None
         self.shown_lesson = 0
+        self.close_asked = float("-inf")   # when Ctrl+C was pressed last
 
     def compose(self) -> ComposeResult:
         yield Static(self.head(None), id="room-head")
@@ -153,7 +155,10 @@ class Dashboard(App):
             text.append("\nNobody has come in yet")
         else:
             counts = board.counts()
-            text.append(f"\n{len(board.people)} came in: " + ", ".join(f"{n} {state}" for state, n in counts.items()))
+            here = {p.learner for p in board.people if p.state != "gone"}
+            stuck = sum(row.learner in here and bool(row.stuck(board.at)) for row in board.rows)
+            text.append(f"\n{len(board.people)} came in: " + ", ".join(f"{n} {state}" for state, n in counts.items())
+                        + (f" · {stuck} stuck" if stuck else ""))
         text.append(f" · {hints}, answers {'may be shown' if r.reveal else 'never shown'} · "
                     f"{'a variant per learner' if r.variants else 'the same numbers for all'} · "
                     f"at most {r.max_learners} learners")
@@ -271,4 +276,12 @@ class Dashboard(App):
         self.call_from_thread(self.notify, "Written: " + ", ".join(str(p) for p in paths), timeout=10)
 
     def action_close_room(self) -> None:
-        self.exit()
+        """Ctrl+C twice: once by habit (to copy, to stop something) must not end a workshop."""
+        now = self.clock()
+        if now - self.close_asked <= CLOSE_AGAIN:
+            self.exit()
+            return
+        self.close_asked = now
+        self.notify(f"Press Ctrl+C again within {CLOSE_AGAIN:g} seconds to close the room: every learner is "
+                    "disconnected (their answers are kept; opening the room again by its name lets them back in).",
+                    title="Close the room?", timeout=CLOSE_AGAIN)
