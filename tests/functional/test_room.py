@@ -601,6 +601,15 @@ async def test_every_step_of_a_long_lesson_is_on_screen(tmp_path, size):
     async with running as pilot:
         await board_read(app, pilot)
         table = app.query_one(DataTable)
+        # at first compact (a line a learner, the marks near the current step, numbered by the first)
+        marks = str(table.get_row("Ann Lee")[4])
+        first, shown = marks.split(None, 1)
+        assert "\n" not in marks and "▸" in shown and int(first) > 1 and int(first) % 8 == 1
+        assert "".join(c for c in shown if c in "✓▸·") == ("✓" * 130 + "▸" + "·" * 75)[int(first) - 1:][:len(
+            shown.replace(" ", ""))]
+        assert table.virtual_size.width <= table.size.width
+        await pilot.press("c")   # every step
+        await pilot.pause()
         marks = str(table.get_row("Ann Lee")[4])
         lines = marks.split("\n")
         assert len(lines) > 1 and [line.split()[0] for line in lines][:2] == ["1", str(1 + 8 * len(lines[0].split()[1:]))]

@@ -30,6 +30,7 @@ NAME_WIDE = 20   # a longer learner's name wraps in its cell
 AT_NARROW = 16   # "now at" is given at least this much before the marks wrap ...
 AT_WIDE = 28     # ... and at most this much once they do
 CLOSE_AGAIN = 5.0   # seconds within which a second Ctrl+C closes the room
+COMPACT_AFTER = 2   # lines of marks a learner: more, and the board starts compact (c: every step)
 
 # a mark for every state, never colour alone
 MARKS = {
@@ -74,6 +75,17 @@ def step_ruler(n: int, per_line: int | None = None) -> str:
     return (" " * (len(str(n)) + 1) + ruler) if groups > per_line else ruler
 
 
+def window(states: list[str], per_line: int) -> Text:
+    """The compact form: one line of `per_line` groups, the one with the current step (or the
+    last) in it, after as many groups before it as fit; numbered by its first step."""
+    groups = (len(states) + 7) // 8
+    at = states.index("current") // 8 if "current" in states else groups - 1
+    start = max(0, min(at - per_line + 1, groups - per_line))
+    text = Text(f"{start * 8 + 1:>{len(str(len(states)))}} ", style="dim")
+    text.append_text(step_marks(states[start * 8:(start + per_line) * 8]))
+    return text
+
+
 def groups_per_line(n: int, width: int) -> int:
     """How many groups of eight marks fit `width` cells (a line's number taken off when
     they do not all fit on one line); at least one."""
@@ -100,6 +112,7 @@ class Dashboard(App):
     BINDINGS = [
         Binding("n", "next_lesson", "Next lesson"),
         Binding("g", "gradebook", "Write gradebook"),
+        Binding("c", "compact", "Compact / all steps"),
         Binding("ctrl+c,ctrl+q", "close_room", "Close the room (twice)", priority=True),
     ]
 
@@ -114,6 +127,9 @@ class Dashboard(App):
         self.board: Board | None = None
         self.shown_lesson = 0
         self.close_asked = float("-inf")   # when Ctrl+C was pressed last
+        self.showing_compact = False
+        self.compact: bool | None = None   # a line per learner, the marks near the current step;
+        # None: when every step would take more than COMPACT_AFTER lines
 
     def compose(self) -> ComposeResult:
         yield Static(self.head(None), id="room-head")
@@ -222,10 +238,14 @@ class Dashboard(App):
         table.add_column("status", key="status")
         table.add_column("done", key="done")
         table.add_column("1st", key="first")
-        table.add_column(step_ruler(len(steps), per_line), key="steps")
+        lines_each = -(-((len(steps) + 7) // 8) // per_line) if per_line else 1
+        compact = per_line is not None and (self.compact if self.compact is not None else lines_each > COMPACT_AFTER)
+        table.add_column(f"{'':>{len(str(len(steps)))}} near ▸ (c: all)" if compact
+                         else step_ruler(len(steps), per_line), key="steps")
         table.add_column("now at", key="at", width=at_width)
+        self.showing_compact = compact
         for learner, status, done, first, marks, where in lines:
-            text = step_marks(marks, per_line)
+            text = window(marks, per_line) if compact else step_marks(marks, per_line)
             if where.cell_len > at_width and ": " in where.plain:   # the step on a line, what was tried below
                 cut = where.plain.index(": ")
                 where = Text.assemble(where[:cut], "\n", where[cut + 2:])
@@ -257,6 +277,13 @@ class Dashboard(App):
     # --- acting ----------------------------------------------------------------------------
     def action_next_lesson(self) -> None:
         self.shown_lesson += 1
+        if self.board is not None:
+            self.show(self.board)
+
+    def action_compact(self) -> None:
+        """A long lesson on a narrow terminal: a line per learner (the marks around the current
+        step), or every step, wrapped."""
+        self.compact = not self.showing_compact
         if self.board is not None:
             self.show(self.board)
 
