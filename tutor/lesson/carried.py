@@ -11,7 +11,7 @@ every step of one kind in a layer (the logistic function at each softmax output,
 derivative on net at both outputs) is one more candidate: a slip of method is made everywhere.
 
 The step expressions are read once into small Python closures (they are the engine's own
-text, never the learner's) when the update is built, and the carried values of a step are
+text, never the learner's) when a lesson is made, and the carried values of a step are
 worked out the first time it is checked and kept on the Context: the worst step of the
 largest bundled lesson (deep-tanh, w5+: 199 carried slips) takes ~4 ms of CPU.
 """
@@ -112,7 +112,8 @@ class _Graph:
 
 
 def prepare(ctx: Context) -> None:
-    """Read the update's expressions and cones once (worked.build, off the UI thread: 1-10 ms)."""
+    """Read the update's expressions and cones once: a Lesson does it when it is made, in the
+    worker that opens it (1-4 ms of CPU), so that a variant drawn or an update solved does not."""
     if ctx.carried is None:
         ctx.carried = _Graph(ctx)
 

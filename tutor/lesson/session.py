@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..engine.steps import Step, identifier
 from .answer import AnswerError, parse
+from .carried import prepare
 from .checking import Status, Verdict, check
 from .describe import meaning
 from .exercise import Exercise
@@ -77,6 +78,7 @@ class Lesson:
         self.key = exercise_key(self.ex)
         self.solution = self.worked.solution
         self.ctx = self.worked.context
+        prepare(self.ctx)  # the update's formulas read for naming carried slips (1-4 ms), not at the first answer
         self.shown = self.worked.shown
         self.records = [Record(s) for s in self.worked.asked]
         self.steps = self.worked.steps

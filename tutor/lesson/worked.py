@@ -18,7 +18,6 @@ from ..engine.naming import neuron_names
 from ..engine.steps import Solution, Step, solve
 from . import bounds
 from .exercise import Exercise, ExerciseError, shown_name
-from .carried import prepare
 from .mistakes import Context
 from .reference import Comparison, check_figures, compare, suggest
 
@@ -103,6 +102,4 @@ def build(ex: Exercise) -> Worked:
     shown = set(_resolve(ex, ex.show, by_key, "show"))
     check_figures(ex, by_key)
     given, exact = known_values(ex, solution)
-    context = Context(ex, solution)
-    prepare(context)  # the expressions read for naming carried slips, here rather than at the first answer
-    return Worked(ex, solution, context, given, exact, asked, shown)
+    return Worked(ex, solution, Context(ex, solution), given, exact, asked, shown)
