@@ -18,10 +18,12 @@ Both go through one lock, so the kernel is compiled once however many ask.
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager, nullcontext
 from enum import Enum
 from types import ModuleType
 
@@ -103,9 +105,27 @@ def _prepare() -> None:
         _ready.set()
 
 
+@contextmanager
+def _no_full_collections():
+    """numba's import and the loop's loading make tens of thousands of objects that live as
+    long as the process; the collector's full passes set off meanwhile scanned them all, in
+    100-250 ms stretches with the GIL held, on this thread: the app's screen stood still
+    through each. So no collection while they are made, and then they are frozen (out of
+    every later full pass)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
+
+
 def _load_compiling_elsewhere() -> None:
     try:
-        from . import kernel
+        with _no_full_collections():
+            from . import kernel
     except ImportError:
         load()   # says it is absent
         return
@@ -113,11 +133,17 @@ def _load_compiling_elsewhere() -> None:
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         code = f"import sys; sys.path.insert(0, {root!r}); from tutor.engine import kernel_loader; kernel_loader.load()"
         try:
+            # in a session of its own: Linux shares the CPU between sessions first (autogroups),
+            # so the compiler, in ours, took its CPU from the app's screen (a busy machine gives
+            # a session a fraction of a core); in its own it competes with the other sessions
             subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=600, check=False,
+                           start_new_session=True,
                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
         except (OSError, subprocess.SubprocessError):
             pass   # then it is compiled here, as load() always can
-    load()
+    # loaded from the cache: quiet; compiled here after all (seconds): the collector stays on
+    with _no_full_collections() if _cached(kernel) else nullcontext():
+        load()
 
 
 def _die_with_parent() -> None:
