@@ -38,9 +38,10 @@ FRAME = 1 / FPS
 # GIL; drawing a frame costs the screen's thread 5-9 ms of CPU (the plot ~3 ms, the numbers,
 # the compositor), and on a busy machine Linux shares the CPU between sessions, not threads,
 # so what the screen's thread spends, the training thread of the same process does not get
-# (benchmarks/tutor_speed.py). At 20 frames a second the run went at 27-42% of the headless
-# engine's speed there. Keys act within a slice. The slow speeds keep FPS: there the
-# frames are what is being watched.
+# (benchmarks/tutor_speed.py). Drawing ~12 whole frames a second took 0.19 cores there and
+# left the run at 39% of the headless engine's speed; with the plot at PLOT_FPS and only
+# changed text redrawn, 0.1 cores and ~70%. Keys act within a slice. The slow speeds keep
+# FPS: there the frames are what is being watched.
 FULL_SPEED_FPS = 12
 SLICE = 1 / FULL_SPEED_FPS
 PLOT_FPS = 4   # at full speed the plot, ~half a frame's cost, is redrawn this often
