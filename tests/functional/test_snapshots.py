@@ -1,5 +1,6 @@
 """Snapshots of the main screens at 80x24: fixed size, no cursor blink, no clocks."""
 
+import pytest
 from textual.widgets import Input
 
 from tutor.lesson.exercise import load
@@ -97,6 +98,20 @@ class TestLookBack:
             await pilot.pause()
 
         assert snap_compare(BPTutorApp(load("mazur")), terminal_size=(80, 24), run_before=run_before)
+
+    @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+    def test_a_step_with_many_answers(self, snap_compare, size):
+        """Eight answers to out_h1, long expressions among them: every one whole, after its mark."""
+        async def run_before(pilot):
+            await _answer(pilot, "0.3775")
+            for text in ("0.15*0.05 + 0.2*0.1 + 0.35", "1/(1+exp(-0.3775))*0.99", "0.7",
+                         "1/(1+exp(-(w1*i1 + w2*i2 + b1))) + 0.01*(w5+w6+w7+w8)", "net_h1*(1-net_h1)",
+                         "sigmoid(net_h1) + 0.01", "exp(-net_h1)", "0.61", "0.593269992"):
+                await _answer(pilot, text)
+            await pilot.press("f3")
+            await pilot.pause()
+
+        assert snap_compare(BPTutorApp(load("mazur")), terminal_size=size, run_before=run_before)
 
 
 class TestCompactPicture:

@@ -184,7 +184,7 @@ async def test_look_back_and_return(mazur_app):
         table = mazur_app.screen.query_one("#lookback")
         assert table.row_count == 1
         row = [str(c) for c in table.get_row_at(0)]
-        assert row == ["net_h1", "0.5, 0.3775", "✓ retried", "0.3775"]
+        assert row == ["net_h1", "✗ 0.5   ✓ 0.3775", "✓ retried", "0.3775"]
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(mazur_app.screen, LessonScreen) and current(mazur_app) == "out_h1"
@@ -392,6 +392,37 @@ class TestScreensThatFit:
             assert table.virtual_size.width <= table.scrollable_content_region.width
             assert str(table.get_row_at(0)[1]).endswith("0.3775") and table.get_row_at(0)[3] == "0.3775"
             assert table.row_count == lesson.index
+
+    @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+    async def test_look_back_shows_every_answer_of_a_step_with_many(self, mazur_app, size):
+        """Eight answers to one step, expressions among them: every one is on screen whole,
+        after its mark, oldest first, with no scrolling (today the row kept the latest and cut
+        the start with …, so the first wrong answers could not be seen)."""
+        given = ["0.15*0.05 + 0.2*0.1 + 0.35", "1/(1+exp(-0.3775))*0.99", "0.3775*(1-0.3775)", "0.7",
+                 "w1*i1 + w2*i2 + b1 + 0.12", "sigmoid(net_h1) + 0.01", "exp(-net_h1)", "0.61"]
+        async with mazur_app.run_test(size=size) as pilot:
+            await answer(pilot, "0.3775")
+            for text in given:
+                await answer(pilot, text)
+            await answer(pilot, "0.593269992")
+            await pilot.press("f3")
+            await pilot.pause()
+            screen = "\n".join(strip.text for strip in mazur_app.screen._compositor.render_strips())
+            for text in given:
+                assert f"✗ {text}" in screen or f"… {text}" in screen, text
+            assert screen.index(given[0]) < screen.index("✓ 0.593269992")
+            table = mazur_app.screen.query_one("#lookback")
+            assert table.virtual_size.height <= table.scrollable_content_region.height
+
+    def test_an_answer_longer_than_its_column_is_cut_into_lines_whole(self):
+        """A long answer keeps its mark on its first line, and nothing of it is lost."""
+        from tutor.ui.dialogs import answer_lines
+
+        long = "1/(1+exp(-(w1*i1 + w2*i2 + b1))) + 0.000001*(w5+w6+w7+w8)"
+        lines = str(answer_lines([("✗", "0.5"), ("✗", long), ("✓", "0.59327")], 30)).split("\n")
+        assert lines[0] == "✗ 0.5" and lines[1].startswith("✗ 1/(1+exp")
+        assert all(len(line) <= 30 for line in lines)
+        assert "".join(lines[1:-1]) == "✗ " + long and lines[-1] == "✓ 0.59327"
 
     async def test_help_scrolls_at_80x24_and_keeps_its_indentation(self, mazur_app):
         """No help line wraps at 80 columns, and Down scrolls to the marks at the end."""

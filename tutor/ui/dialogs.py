@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from rich.cells import cell_len, chop_cells
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
@@ -56,12 +57,13 @@ class HelpScreen(ModalScreen[None]):
 
 
 class LookBackScreen(ModalScreen[None]):
-    """Every step so far: what you answered, how it went and the exact value, in columns
-    sized to the terminal so that nothing hides to the right (rows scroll, with a bar)."""
+    """Every step so far: what you answered (each answer whole, with its mark), how it went
+    and the exact value, in columns sized to the terminal so that nothing hides to the
+    right; a step's answers wrap onto as many lines as they need (rows scroll, with a bar)."""
     BINDINGS = [Binding("escape,f3,q", "dismiss", "Back")]
 
-    def __init__(self, rows: list[tuple[str, list[str], str, str]]):
-        """rows: (step, your answers oldest first, result, exact value)."""
+    def __init__(self, rows: list[tuple[str, list[tuple[str, str]], str, str]]):
+        """rows: (step, your answers oldest first as (mark, text), result, exact value)."""
         super().__init__()
         self.rows = rows
 
@@ -85,16 +87,29 @@ class LookBackScreen(ModalScreen[None]):
         table.add_column("result", width=fixed[1])
         table.add_column("exact value", width=fixed[2])
         for step, given, result, exact in self.rows:
-            table.add_row(step, Text(_latest(given, answers)), result, exact)
+            table.add_row(step, answer_lines(given, answers), result, exact, height=None)  # as tall as they need
         if self.rows:
             table.move_cursor(row=len(self.rows) - 1)
         table.focus()
 
 
-def _latest(answers: list[str], width: int) -> str:
-    """The answers, newest last, cut on the left with … to fit `width` cells."""
-    text = ", ".join(answers) or "—"
-    return text if len(text) <= width else "…" + text[-(width - 1):]
+def answer_lines(answers: list[tuple[str, str]], width: int) -> Text:
+    """The answers oldest first, each after its mark, laid out in lines of `width` cells:
+    an answer moves to the next line whole rather than being split from its mark, and one
+    longer than a line is cut into lines of its own (all of it kept)."""
+    if not answers:
+        return Text("—")
+    lines: list[str] = []
+    room = False  # whether the last line may take another answer (not the end of a cut one)
+    for mark, text in answers:
+        item = f"{mark} {text}" if mark else text
+        if room and cell_len(lines[-1]) + 3 + cell_len(item) <= width:
+            lines[-1] += "   " + item
+        else:
+            cut = chop_cells(item, width)
+            lines += cut
+            room = len(cut) == 1
+    return Text("\n".join(lines), no_wrap=True)
 
 
 class FinishedScreen(ModalScreen[str | None]):

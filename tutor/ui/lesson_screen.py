@@ -27,6 +27,11 @@ MARKS = {  # a mark and a word for every outcome, never colour alone
 }
 
 
+def mark(status: str) -> str:
+    """An outcome's mark alone (✓ ✗ … !), as look back shows it beside each answer."""
+    return MARKS[status][0].split(" ")[0] if status in MARKS else ""
+
+
 def show_feedback(box: Static, status: str, message: str, before: str = "", after: str = "",
                   one_try: bool = False) -> None:
     """The feedback line: a mark and a word, the message, then what to keep in mind.
@@ -170,5 +175,6 @@ class LessonScreen(Screen):
                 continue
             result = ("✓ first try" if r.first_try else "shown" if r.revealed
                       else "✓ retried" if r.done else "open")
-            rows.append((r.step.id, [t for t, _ in r.attempts], result, f"{r.step.value:.9g}" if r.done else "?"))
+            given = [(mark(status), text) for text, status in r.attempts]
+            rows.append((r.step.id, given, result, f"{r.step.value:.9g}" if r.done else "?"))
         self.app.push_screen(LookBackScreen(rows))
