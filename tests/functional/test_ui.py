@@ -437,6 +437,37 @@ class TestScreensThatFit:
                 await pilot.press("down")
             assert scroll.scroll_y == scroll.max_scroll_y
 
+    @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+    async def test_wrapped_summary_lines_keep_their_indentation(self, mazur_app, size):
+        """A long line under an indented item (a mistake met, a printed figure and why it
+        differs) continues under its own text, not at the summary's left edge: the only
+        lines that start there are the ones written there (today "-0.01904911826." and the
+        explanations' second lines started at column 2 at 80 columns)."""
+        async with mazur_app.run_test(size=size) as pilot:
+            lesson = mazur_app.screen.lesson
+            lesson.submit("1.10590597*(1-1.10590597)")  # at net_h1: a mistake to list
+            while not lesson.finished:
+                lesson.submit(repr(lesson.current.step.value))
+            mazur_app.show_summary(lesson)
+            await pilot.pause()
+            await mazur_app.workers.wait_for_complete()
+            await pilot.pause()
+            written = str(mazur_app.screen.query_one("#summary-text").render())
+            assert "follow from the algorithm as stated" in written
+            at_the_edge = [line for line in written.splitlines() if line and not line.startswith(" ")]
+            scroll, drawn = mazur_app.screen.query_one("#summary"), []
+            for y in range(0, scroll.max_scroll_y + size[1], size[1] // 2):
+                scroll.scroll_to(y=y, animate=False)
+                await pilot.pause()
+                drawn += [strip.text.rstrip(" ▁▂▃▄▅▆▇█") for strip in mazur_app.screen._compositor.render_strips()]
+            left = 2  # the summary's padding
+            starts = {line[left:] for line in drawn if line[left:left + 1].strip() and line[:left] == "  "}
+            assert starts and all(any(start in edge for edge in at_the_edge) for start in starts), starts
+            lines = [line.strip() for line in written.splitlines()]
+            continued = [line for line in drawn if line.startswith("      ") and line.strip()
+                         and not any(whole.startswith(line.strip()) for whole in lines)]
+            assert continued  # lines did wrap, and went on indented
+
     @pytest.mark.parametrize("width", [60, 80, 100, 140])
     async def test_the_picture_keeps_the_label_of_the_weight_asked_about(self, mazur_app, width):
         """At w6+ (w6 is the connection h2→o1) the picture names that connection at every width."""

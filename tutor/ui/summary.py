@@ -22,6 +22,7 @@ from textual.widgets import Footer, Static
 
 from ..lesson.reference import Comparison
 from ..lesson.session import Lesson
+from .hanging import Hanging
 
 PREPARING = "being worked out (it trains the network)…"
 
@@ -91,7 +92,7 @@ class SummaryScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary"):
-            yield Static(summary_text(self.lesson), id="summary-text")
+            yield Static(Hanging(summary_text(self.lesson)), id="summary-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -124,7 +125,7 @@ class SummaryScreen(Screen):
 
     def on_summary_screen_compared(self, message: Compared) -> None:
         self.comparisons = message.comparisons
-        self.query_one("#summary-text", Static).update(summary_text(self.lesson, message.comparisons))
+        self.query_one("#summary-text", Static).update(Hanging(summary_text(self.lesson, message.comparisons)))
 
     def action_train(self) -> None:
         self.app.open_training(self.lesson.ex)
