@@ -107,8 +107,8 @@ async def test_the_home_screen_shows_a_course_in_its_order(folder):
     async with app.run_test(size=(100, 32)) as pilot:
         lessons = await _lessons(app, pilot)
     assert [p.split("\n")[0] for p in lessons] == [
-        "Three classes, online  (three)  not started", f"One hidden layer  ({LONG})  not started",
-        "A Step by Step Backpropagation Example  (mazur)  not started"]
+        "▸ Three classes, online  (three)  not started", f"  One hidden layer  ({LONG})  not started",
+        "  A Step by Step Backpropagation Example  (mazur)  not started"]
     assert "Teaches: Softmax with cross-entropy" in lessons[0]
 
 

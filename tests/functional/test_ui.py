@@ -51,6 +51,31 @@ async def test_home_lists_lessons_post_first_and_enter_starts_it():
         assert isinstance(app.screen, HomeScreen)
 
 
+def plain(app) -> list[str]:
+    """The screen as a plain capture has it (tmux capture-pane -p, a screen reader): text
+    only, no colour, no reverse video."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+async def test_home_marks_the_lesson_enter_starts_without_colour(size):
+    """▸ before the highlighted lesson's title, and before no other; it moves with Down
+    and Up (today only the highlight's colour said which lesson Enter would start)."""
+    app = BPTutorApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        marked = [line for line in plain(app) if "▸" in line]
+        assert len(marked) == 1 and "▸ A Step by Step Backpropagation Example  (mazur)" in marked[0]
+        await pilot.press("down")
+        await pilot.pause()
+        marked = [line for line in plain(app) if "▸" in line]
+        assert len(marked) == 1 and "▸ The post, with bias updates  (mazur-biases)" in marked[0]
+        assert any("  A Step by Step Backpropagation Example  (mazur)" in line for line in plain(app))
+        await pilot.press("up")
+        await pilot.pause()
+        assert ["▸ A Step by Step" in line for line in plain(app) if "▸" in line] == [True]
+
+
 async def test_right_answer_shows_mark_word_and_exact_value(mazur_app):
     async with mazur_app.run_test(size=(80, 24)) as pilot:
         await answer(pilot, "0.3775")

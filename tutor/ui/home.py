@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..lesson.catalog import Course, Entry, course
+from .hanging import Hanging
 
 
 class HomeScreen(Screen):
@@ -35,6 +36,7 @@ class HomeScreen(Screen):
         self.course = lessons if lessons is not None else course()
         self.entries = list(self.course.entries)
         self.states: dict[str, str] = {}
+        self.marked: int | None = 0  # the lesson drawn with ▸
 
     def compose(self) -> ComposeResult:
         yield Static("bptutor: backpropagation, one quantity at a time", id="home-title")
@@ -45,18 +47,29 @@ class HomeScreen(Screen):
         yield Footer()
 
     def _option(self, i: int, entry: Entry) -> Option:
-        return Option(self._prompt(entry), id=entry.spec, disabled=bool(entry.problem))
+        return Option(self._prompt(entry, i == 0), id=entry.spec, disabled=bool(entry.problem))
 
-    def _prompt(self, entry: Entry) -> Text:
+    def _prompt(self, entry: Entry, selected: bool = False) -> Hanging:
+        """A lesson as listed: ▸ before the one Enter starts (a mark that reads without
+        colour, in grey or to a screen reader), then its title, name and where the learner
+        stands; under it what it is and teaches, wrapped lines indented under their text."""
+        mark = "▸ " if selected else "  "
         if entry.problem:
-            return Text(f"{entry.name}: {entry.problem}")
-        text = Text.assemble((entry.title, "bold"), f"  ({entry.name})")
+            return Hanging(Content.assemble(mark, f"{entry.name}: {entry.problem}"))
         state = self.states.get(entry.spec)
-        text.append(f"  {state}" if state else "  …", style="italic" if state else "dim")
-        text.append(f"\n  {entry.summary}" if entry.summary else "")
+        parts: list = [mark, (entry.title, "bold"), f"  ({entry.name})",
+                       (f"  {state}", "italic") if state else ("  …", "dim")]
+        if entry.summary:
+            parts.append(f"\n    {entry.summary}")
         if entry.teaches:
-            text.append(f"\n  Teaches: {entry.teaches}", style="italic")
-        return text
+            parts.append((f"\n    Teaches: {entry.teaches}", "italic"))
+        return Hanging(Content.assemble(*parts))
+
+    def _show(self, index: int | None) -> None:
+        """Redraw the lesson at `index` (its state or its mark changed)."""
+        if index is not None and 0 <= index < len(self.entries):
+            lessons = self.query_one(OptionList)
+            lessons.replace_option_prompt_at_index(index, self._prompt(self.entries[index], index == lessons.highlighted))
 
     def on_mount(self) -> None:
         lessons = self.query_one(OptionList)
@@ -77,10 +90,14 @@ class HomeScreen(Screen):
 
     def on_home_screen_standings(self, message: Standings) -> None:
         self.states = message.texts
-        lessons = self.query_one(OptionList)
-        for i, entry in enumerate(self.entries):
-            if not entry.problem:
-                lessons.replace_option_prompt_at_index(i, self._prompt(entry))
+        for i in range(len(self.entries)):
+            self._show(i)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """The mark moves with the highlight."""
+        before, self.marked = self.marked, event.option_index
+        self._show(before)
+        self._show(event.option_index)
 
     def _highlighted(self) -> Entry | None:
         lessons = self.query_one(OptionList)
