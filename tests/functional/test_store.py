@@ -212,6 +212,47 @@ async def test_a_write_that_fails_mid_lesson_is_said_at_once_and_retried(tmp_pat
     assert [e.text for e in Store(tmp_path / "home").events("mazur", "")] == ["0.1"] * presses
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+async def test_on_the_summary_no_notice_covers_the_text(tmp_path, monkeypatch, size):
+    """The disk fills at the last step: the summary says the last answers are not saved,
+    in a line of its own below the text; when they are written, the "Saved" toast takes
+    rows of its own too. Today the summary had no saving line at all, and the toast lay
+    over the bottom right of the text, where the comparison with the post fills in."""
+    from textual.widgets._toast import Toast
+
+    from tutor.ui.app import BPTutorApp
+    from tutor.ui.saving import SavingNotice
+    from tutor.ui.summary import SummaryScreen
+
+    monkeypatch.setenv("BPTUTOR_HOME", str(tmp_path / "home"))
+    app = BPTutorApp(load("mazur"))
+    async with app.run_test(size=size, notifications=True) as pilot:
+        lesson = app.screen.lesson
+        while lesson.current.step.id != "E_total+":
+            lesson.submit(repr(lesson.current.step.value))
+        store = app.store
+        store.retry_every = None   # the test frees the disk and retries by hand
+        store.db.execute(f"PRAGMA max_page_count = {store.db.execute('PRAGMA page_count').fetchone()[0]}")
+        while not notice(app.screen):   # wrong answers until the disk is full
+            app.screen.query_one("#answer").value = "0.1"
+            await pilot.press("enter")
+            await pilot.pause()
+        await pilot.press(*"0.2910277737", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        text = app.screen.query_one("#summary")
+        assert notice(app.screen).startswith("⚠ Not saved: the disk holding ")
+        assert not app.screen.query_one(SavingNotice).region.overlaps(text.region)
+        store.db.execute("PRAGMA max_page_count = 1000000")
+        assert store.flush()
+        await pilot.pause(0.3)
+        assert notice(app.screen) == ""
+        toasts = list(app.screen.query(Toast))
+        assert toasts and "Saving again" in str(toasts[0].render())
+        assert all(not t.region.overlaps(text.region) for t in toasts)
+        assert text.region.height >= 5   # the text still has room
+
+
 async def test_the_quiz_and_training_screens_show_the_notice(tmp_path, monkeypatch):
     from tutor.ui.app import BPTutorApp
 

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static
 from ..lesson.reference import Comparison
 from ..lesson.session import Lesson
 from .hanging import Hanging
+from .saving import SavingNotice
 
 PREPARING = "being worked out (it trains the network)…"
 
@@ -93,6 +94,7 @@ class SummaryScreen(Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary"):
             yield Static(Hanging(summary_text(self.lesson)), id="summary-text")
+        yield SavingNotice()  # the last answers may be waiting to be written: said below the text, not over it
         yield Footer()
 
     def on_mount(self) -> None:
