@@ -194,7 +194,7 @@ def _int(text: str) -> int:
 # --- dispatch ------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     from .lesson.catalog import CourseError
-    from .lesson.exercise import ExerciseError
+    from .lesson.errors import ExerciseError  # not .exercise: that imports NumPy, before the screen
 
     p = parser()
     args = p.parse_args(route(p, sys.argv[1:] if argv is None else list(argv)))
@@ -265,19 +265,32 @@ def _spec(args, name: str) -> str:
 
 # --- the commands ----------------------------------------------------------------------------
 def _open(args) -> int:
-    """`bptutor` opens the lessons (or the one left unfinished); `bptutor EXERCISE` that lesson."""
-    exercise, name = None, ""
-    if args.exercise:  # the engine is imported only when a lesson is named; the home screen needs none
-        from .lesson.opening import worked_for
+    """`bptutor` opens the lessons (or the one left unfinished); `bptutor EXERCISE` that lesson.
 
+    On a terminal the app starts at once and builds the lesson in its worker ("Preparing …"
+    is the first frame, as soon as the bare home screen's; building first, with NumPy's
+    import, left the terminal blank for up to a second); a wrong file ends it with exit
+    status 2, and its one sentence is printed here once the terminal is restored. With no
+    terminal there is no frame to hurry: the file is checked before anything starts."""
+    exercise, name = None, ""
+    if args.exercise:
         name = args.variant or ""
-        exercise = worked_for(_spec(args, args.exercise), name)  # a wrong file: one line, exit 2, before the app
+        exercise = _spec(args, args.exercise)
+        if not on_a_terminal():
+            from .lesson.opening import worked_for
+
+            exercise = worked_for(exercise, name)  # a wrong file: one line, exit 2, before the app
     elif args.variant is not None:
         print("bptutor: name the exercise for a variant, e.g. bptutor mazur --variant alice", file=sys.stderr)
         return 2
     from .ui.app import BPTutorApp
 
-    return _run_app(BPTutorApp(exercise, variant=name, course=_course(args)))
+    app = BPTutorApp(exercise, variant=name, course=_course(args))
+    status = _run_app(app)
+    if app.refused is not None:
+        print(f"bptutor: {app.refused}", file=sys.stderr)
+        return 2
+    return status
 
 
 def _run_app(app) -> int:

@@ -2,10 +2,12 @@
 
 import ast
 import json
+import os
 import queue
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 from pathlib import Path
 
@@ -184,6 +186,57 @@ class TestTrainOnATerminal:
     def test_headless_when_asked(self, opened, capsys):
         assert cli.main(["train", "mazur", "--iterations", "20", "--headless"]) == 0
         assert opened == [] and "After 20 iterations" in capsys.readouterr().out
+
+
+class TestALessonOnATerminal:
+    """`bptutor EXERCISE` on a terminal starts the app before anything slow, so its first frame
+    ("Preparing …") comes as soon as the bare home screen's; the lesson is built in the app's
+    worker. A wrong file still ends it with exit status 2 and one sentence, printed once the
+    terminal is restored. Today the CLI built the lesson first (NumPy's import, the update,
+    the mistake context): up to a second of blank terminal."""
+
+    SCRIPT = textwrap.dedent('''
+        import sys
+        import tutor.__main__ as cli
+
+        seen = {}
+
+        def run_app(app):
+            seen["numpy"] = "numpy" in sys.modules   # imported before the first frame?
+            seen["exercise"] = app.exercise
+            return 0
+
+        cli.on_a_terminal = lambda: True
+        cli._run_app = run_app
+        status = cli.main(sys.argv[1:])
+        print(status, seen["numpy"], repr(seen["exercise"]))
+    ''')
+
+    def test_nothing_slow_before_the_app_starts(self, tmp_path):
+        r = subprocess.run([sys.executable, "-c", self.SCRIPT, "mazur", "--variant", "ann"],
+                           capture_output=True, text=True, env={**os.environ, "BPTUTOR_HOME": str(tmp_path)})
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.split() == ["0", "False", "'mazur'"]
+
+    def test_a_wrong_file_ends_the_app_with_one_sentence_and_status_2(self, tmp_path, monkeypatch, capsys):
+        from tests.conftest import GOOD
+
+        path = tmp_path / "bad.toml"
+        path.write_text(GOOD + '[lesson]\nask = ["net_h1", "net_h9"]\n')
+        ran = []
+
+        def headless(app):   # the real app, without a terminal to draw on
+            app.run(headless=True)
+            ran.append(app)
+            return app.return_code or 0
+
+        monkeypatch.setattr(cli, "on_a_terminal", lambda: True)
+        monkeypatch.setattr(cli, "_run_app", headless)
+        assert cli.main([str(path)]) == 2
+        out, err = capsys.readouterr()
+        assert ran and out == ""
+        assert err == (f"bptutor: {path}: lesson.ask[1]: 'net_h9' is not a step of this update "
+                       "(did you mean net_h1 or net_h2 or net_o1?)\n")
 
 
 def test_main_is_thin_no_private_imports_no_training_loop():

@@ -208,3 +208,30 @@ async def test_a_teachers_file_is_named_by_its_own_title_as_it_is(gate, tmp_path
         await pilot.pause()
         assert "Preparing Nets [/b] and [red]layers…" in shown(app.screen)
         gate.open()
+
+
+@pytest.mark.opening
+async def test_a_lesson_named_on_the_command_line_is_prepared_on_screen(gate):
+    """`bptutor mazur`: the app gets the name, not a built lesson, and its first screen is
+    'Preparing …' over the lessons while the worker builds it."""
+    app = BPTutorApp("mazur")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, PreparingScreen)
+        assert "Preparing A Step by Step Backpropagation Example…" in shown(app.screen)
+        gate.open()
+        await lesson_opened(app)
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen) and app.screen.lesson.current.step.id == "net_h1"
+
+
+async def test_a_wrong_file_named_on_the_command_line_ends_the_app_with_its_sentence(tmp_path):
+    path = tmp_path / "wrong.toml"
+    path.write_text(LARGE.replace("[2, 7, 7, 2]", "[2, 9, 9, 2]"))  # 693 steps: too many for a lesson
+    app = BPTutorApp(str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            if app.refused is not None:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 2 and not app._notifications
+    assert app.refused.startswith(f"{path}: network.sizes: [2, 9, 9, 2] (117 weights) make an update of 693 steps")

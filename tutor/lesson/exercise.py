@@ -28,6 +28,7 @@ from ..engine import activations, losses, naming
 from ..engine.network import Network, check_combination
 from ..engine.training import MODES, Settings
 from .catalog import bundled, bundled_dir
+from .errors import ExerciseError  # noqa: F401 (defined there, raised and caught as exercise.ExerciseError)
 
 # What a file may hold at all; what a lesson may cost (its steps, its training) is
 # bounds.py's, checked with the worked update.
@@ -37,14 +38,6 @@ MAX_WEIGHTS = 2_000_000
 MAX_SAMPLES = 1_000      # each is read, drawn for every learner's variant, and trained on
 MAX_ITERATIONS = 10_000_000
 MAX_FILE_BYTES = 20_000_000
-
-
-class ExerciseError(Exception):
-    """A problem with an exercise file, said in one line."""
-
-    def __init__(self, path: str, key: str, problem: str):
-        self.path, self.key, self.problem = path, key, problem
-        super().__init__(f"{path}: {key}: {problem}" if key else f"{path}: {problem}")
 
 
 @dataclass

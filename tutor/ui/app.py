@@ -31,11 +31,14 @@ class BPTutorApp(App):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
     saving_problem = reactive("")  # why answers are not being saved right now ('' while they are)
 
-    def __init__(self, exercise: "Exercise | Worked | None" = None, train: bool = False, variant: str = "",
+    def __init__(self, exercise: "str | Exercise | Worked | None" = None, train: bool = False, variant: str = "",
                  quiz: "tuple[int, list[str] | None] | None" = None, course: "Course | None" = None):
         super().__init__()
         self.course = course      # the lessons the home screen lists (None: the bundled ones)
-        self.exercise = exercise  # the lesson's numbers as they are (a variant already drawn)
+        # the lesson to open at once: a name or path (opened and checked in the worker, so the
+        # first frame does not wait for NumPy), or an Exercise or Worked with its numbers as they are
+        self.exercise = exercise
+        self.refused: str | None = None  # why that lesson could not be opened (the app then ends, status 2)
         self.quiz_request = quiz  # `bptutor quiz`: (questions, exercises or None for all)
         self.variant = variant
         self.train_first = train  # `bptutor train EXERCISE` on a terminal
@@ -62,7 +65,7 @@ class BPTutorApp(App):
         elif self.exercise is not None and self.train_first:
             self.open_training(self.exercise)
         elif self.exercise is not None:
-            self._start(self.exercise, self.variant)
+            self._start(self.exercise, self.variant, leave=True)
         else:
             self._resume_last()
         # what start-up built (Textual, NumPy, the lesson) lives as long as the app: leave
@@ -98,14 +101,15 @@ class BPTutorApp(App):
         self._start(exercise, variant, only_unfinished=True, quiet=True)
 
     def _start(self, source: "str | Exercise | Worked", variant: str = "", only_unfinished: bool = False,
-               quiet: bool = False) -> None:
+               quiet: bool = False, leave: bool = False) -> None:
         """Open a lesson (lesson.opening decides: fresh, resumed, or finished before) in a
         worker, with 'Preparing <title>…' on screen meanwhile (ui.preparing). A wrong file is
         said in a message and nothing opens; `quiet`: not even that (the lesson reopened at
-        start-up whose file has gone: the home screen it is)."""
+        start-up whose file has gone: the home screen it is); `leave`: the app ends with exit
+        status 2 and the sentence in `refused` (the lesson named on the command line)."""
         from .preparing import PreparingScreen, Request, title_of
 
-        request = Request(source, variant, title_of(source), only_unfinished, quiet)
+        request = Request(source, variant, title_of(source), only_unfinished, quiet, leave)
         if self.opening is not None and isinstance(self.screen, PreparingScreen):
             self.pop_screen()  # another lesson asked for meanwhile (the room's reload): this one
         self.opening = request
@@ -114,7 +118,9 @@ class BPTutorApp(App):
         # passes, which the worker's thousands of new objects would set off (50-120 ms each
         # on the 2-core machine, the GIL held throughout, on whichever thread allocates)
         gc.freeze()
-        self._open_in_worker(request, dict(self.lessons))
+        # started once "Preparing" is drawn: the worker's imports hold the GIL for long
+        # stretches, and started at once they kept the first frame off the screen
+        self.call_after_refresh(self._open_in_worker, request, dict(self.lessons))
 
     @work(thread=True, exclusive=True, group="open")
     def _open_in_worker(self, request, kept: dict) -> None:
@@ -154,8 +160,13 @@ class BPTutorApp(App):
         return True
 
     def on_lesson_refused(self, message) -> None:
-        if self._arrived(message.request):
-            self.opening_refused(message.why, message.request.quiet)
+        if not self._arrived(message.request):
+            return
+        if message.request.leave:  # the command line prints it once the terminal is restored
+            self.refused = message.why
+            self.exit(return_code=2)
+            return
+        self.opening_refused(message.why, message.request.quiet)
 
     def opening_refused(self, why: str, quiet: bool) -> None:
         if not quiet:

@@ -34,6 +34,7 @@ class Request:
     title: str
     only_unfinished: bool
     quiet: bool
+    leave: bool = False        # the lesson the app was started for: refused, the app ends (exit status 2)
 
 
 @dataclass
