@@ -80,6 +80,7 @@ def test_quiz_and_lessons_by_name_in_a_course(folder, monkeypatch):
 
     class App:
         return_code = 0
+        refused = None   # the lesson opened (BPTutorApp.refused: why it could not be)
 
         def __init__(self, exercise=None, variant="", quiz=None, course=None, **kw):
             seen.append((exercise, quiz, course))
