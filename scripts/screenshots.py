@@ -26,6 +26,8 @@ async def answer(pilot, text: str) -> None:
 
 
 async def until(pilot, step_id: str) -> None:
+    await wait(pilot, lambda: pilot.app.opening is None and hasattr(pilot.app.screen, "lesson"))  # opened in a worker
+    await pilot.pause()
     lesson = pilot.app.screen.lesson
     while lesson.current.step.id != step_id:
         await answer(pilot, f"{lesson.current.step.value:.9g}")
@@ -61,6 +63,8 @@ async def main() -> None:
     app = BPTutorApp()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await app.workers.wait_for_complete()   # where the learner stands, read in a worker
+        await pilot.pause()
         app.save_screenshot("home.svg", path=str(OUT))
 
     app = BPTutorApp(load("mazur"))
@@ -78,6 +82,8 @@ async def main() -> None:
         await pilot.press("escape")
         await until(pilot, "E_total+")
         await answer(pilot, "0.291027774")
+        # the post's figures in (on a first run the child process compiles the training loop)
+        await wait(pilot, lambda: getattr(app.screen, "comparisons", None) is not None, seconds=300)
         await pilot.pause()
         app.save_screenshot("summary.svg", path=str(OUT))
     app = BPTutorApp(load("mazur"), train=True)
