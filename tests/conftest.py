@@ -75,6 +75,46 @@ def answered_until(step_id: str | None, *, name: str = "mazur", first: tuple[str
     store.close()
 
 
+def terminal_keys(app, text: str) -> None:
+    """Keys as a terminal delivers them: each character of `text` (\\r: Enter) one key event
+    through the app's driver, all at once, as pilot.press sends them, without its waits for
+    the process to look idle (20 ms and more after every key)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for ch in text:
+        key = "enter" if ch == "\r" else _character_to_key(ch)
+        event = events.Key(key, None if ch == "\r" else ch)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def answer_on_screen(pilot, text: str, *, typed: bool = True, timeout: float = 30.0) -> None:
+    """`text` given in the lesson on screen and Enter pressed: typed key by key
+    (terminal_keys), or (typed=False) put in the answer box whole, then Enter. Back once the
+    lesson has taken the answer (one more try recorded, or the lesson done) and the screen has
+    been drawn after it: what a walk through a lesson waits for, and no more."""
+    import asyncio
+    import time
+
+    app = pilot.app
+    lesson = app.screen.lesson
+    tries = sum(len(r.attempts) for r in lesson.records)
+    if typed:
+        terminal_keys(app, text + "\r")
+    else:
+        app.screen.query_one("#answer").value = text
+        terminal_keys(app, "\r")
+    end = time.monotonic() + timeout
+    while not lesson.finished and sum(len(r.attempts) for r in lesson.records) == tries:
+        if time.monotonic() > end:
+            raise TimeoutError(f"the answer {text!r} was not taken in {timeout:g} s")
+        await asyncio.sleep(0.002)
+    drawn = asyncio.Event()
+    app.call_after_refresh(drawn.set)
+    await asyncio.wait_for(drawn.wait(), timeout)
+
+
 async def lesson_opened(app, timeout: float = 30.0) -> None:
     """Until the lesson the app is opening (in its worker, ui.preparing) is on screen or
     refused: what a learner waits for before typing."""

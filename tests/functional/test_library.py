@@ -11,6 +11,8 @@ from tutor.lesson.exercise import load
 from tutor.lesson.training_session import Status, TrainingSession
 from tutor.lesson.variants import collisions, variant
 
+from ..conftest import answer_on_screen
+
 LIBRARY = bundled()
 
 
@@ -68,9 +70,8 @@ async def test_walked_through_on_screen(name):
     app = BPTutorApp(load(name))
     async with app.run_test(size=(100, 30)) as pilot:
         lesson = app.screen.lesson
-        while not lesson.finished:
-            app.screen.query_one("#answer").value = f"{lesson.current.step.value:.12g}"
-            await pilot.press("enter")
+        while not lesson.finished:   # every step answered, taken and drawn
+            await answer_on_screen(pilot, f"{lesson.current.step.value:.12g}", typed=False)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert lesson.summary().first_try == len(lesson.records)

@@ -9,7 +9,7 @@ from tutor.ui.home import HomeScreen
 from tutor.ui.lesson_screen import LessonScreen
 from tutor.ui.summary import SummaryScreen
 
-from ..conftest import answered_until
+from ..conftest import answer_on_screen, answered_until
 
 
 def typed_repr(step) -> str:
@@ -231,9 +231,9 @@ async def test_whole_lesson_to_the_summary_at_80x24(mazur_app):
     a learner types it (the other tests start at their step from a stored session)."""
     async with mazur_app.run_test(size=(80, 24)) as pilot:
         lesson = mazur_app.screen.lesson
-        await pilot.press(*"0.3", "enter")        # one wrong first try
+        await answer_on_screen(pilot, "0.3")        # one wrong first try
         while not lesson.finished:
-            await pilot.press(*f"{lesson.current.step.value:.9g}", "enter")
+            await answer_on_screen(pilot, f"{lesson.current.step.value:.9g}")
         await pilot.pause()
         assert isinstance(mazur_app.screen, SummaryScreen)
         text = str(mazur_app.screen.query_one("#summary-text").render())

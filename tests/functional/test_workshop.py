@@ -16,6 +16,8 @@ from tutor.lesson.variants import collisions, draw, variant
 from tutor.lesson.workshop import (completion_code, key_html, key_markdown, progress_lines, report_rows,
                                     report_text, verify)
 
+from ..conftest import answer_on_screen
+
 
 def run(*args, ok=True):
     r = subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True)
@@ -159,9 +161,7 @@ async def test_a_variant_lesson_ends_with_a_code_the_teacher_accepts():
         lesson = app.screen.lesson
         assert lesson.variant == "alice" and lesson.exact["w1"] == -0.2
         while not lesson.finished:
-            app.screen.query_one("#answer").value = f"{lesson.current.step.value:.9g}"
-            await pilot.press("enter")
-            await pilot.pause()
+            await answer_on_screen(pilot, f"{lesson.current.step.value:.9g}", typed=False)
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         text = str(app.screen.query_one("#summary-text").render())
