@@ -169,9 +169,10 @@ def _pilot_waits_for_lessons(request, monkeypatch):
 
 # --- in parallel ----------------------------------------------------------------------------------
 # Most of the suite's time is waiting (pilot pauses, child Pythons, the browser test): the CPU
-# was busy half of the wall time in one process. So more workers than the 2 cores (measured:
-# README, "Tests"); worksteal hands a worker's remaining tests to an idle one, so the slow
-# tests do not make a tail at the end.
+# was busy half of the wall time in one process. So more workers than the 2 cores.
+# loadgroup: tests marked xdist_group("cold-compile") run on one worker, one after the other:
+# each compiles the training loop from an empty cache in a child (7-26 s of CPU) while it
+# checks that a screen keeps answering, and two at once starved each other on 2 cores.
 WORKERS = 4
 
 
@@ -180,11 +181,19 @@ def pytest_cmdline_main(config):
     """`pytest` alone runs in WORKERS xdist workers; -n N (-n0: one process), -p no:xdist, --pdb,
     or a venv without pytest-xdist: as asked, in one process."""
     if hasattr(config, "workerinput") or os.environ.get("PYTEST_XDIST_WORKER"):
-        return   # a worker itself (xdist sets its numprocesses to None): it must not start workers
+        # a worker itself (xdist sets its numprocesses to None): it must not start workers; it
+        # reads loadgroup from its own command line, which is the controller's without it
+        if os.environ.get(LOADGROUP):
+            config.option.loadgroup = True
+        return
     if getattr(config.option, "numprocesses", "absent") is None and not config.option.usepdb:
         config.option.numprocesses = WORKERS
         if config.option.dist == "no":
-            config.option.dist = "worksteal"
+            config.option.dist = "loadgroup"
+            os.environ[LOADGROUP] = "1"   # for the workers, started after this with this environment
+
+
+LOADGROUP = "BPTUTOR_TESTS_LOADGROUP"
 
 
 def pytest_configure(config):

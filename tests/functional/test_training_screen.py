@@ -438,6 +438,7 @@ class TestColdStart:
     act while the compiled loop is prepared elsewhere. Today's screen sat at 0 it/s and took
     7 s to act on a key while numba compiled."""
 
+    @pytest.mark.xdist_group("cold-compile")   # never beside the other cold compile (conftest.py)
     def test_training_screen_answers_keys_while_the_loop_compiles(self, tmp_path):
         """Training moves on NumPy with "Preparing" on screen, and Space pauses within 2 s
         (a bound generous for a busy machine; today: 7-26 s)."""
