@@ -561,6 +561,27 @@ async def test_a_room_of_the_teachers_own_files_names_them_as_the_teacher_did(tm
             "Lesson 2 of 2, mazur: mistakes in the room")   # the title (the test room is titled by name)
 
 
+def test_the_wrong_answers_line_keeps_its_items_whole():
+    """In the trial '… out_h1 3' ended a line and 'of 26' began the next."""
+    from tutor.ui.dashboard import as_fits
+
+    items = ["out_h2 7 of 24", "net_h2 7 of 26", "out_o1 5 of 19", "E_total 4 of 13"]
+    assert as_fits("  wrong: ", items, " · ", 50) == "  wrong: out_h2 7 of 24 · net_h2 7 of 26"
+    assert as_fits("  wrong: ", items, " · ", 10) == "  wrong: out_h2 7 of 24"   # one at least
+
+
+def test_the_compact_form_shows_the_marks_near_the_current_step():
+    from tutor.ui.dashboard import window
+
+    def shown(states):
+        return str(window(states, 2))
+
+    begun = ["first"] * 20 + ["current"] + [""] * 21
+    assert shown(begun) == " 9 ✓✓✓✓✓✓✓✓ ✓✓✓✓▸···"
+    assert shown([""] * 42) == " 1 ········ ········"            # not started: from the first step (not 25)
+    assert shown(["first"] * 42) == "33 ✓✓✓✓✓✓✓✓ ✓✓"               # finished: the last ones
+
+
 def test_hints_and_tries_on_the_current_step_are_said_in_words():
     """Today a learner with hints on the current step showed only ▸."""
     events = [ev("Ann", "net_h1", "answer", "right", at=0), ev("Ann", "out_h1", "hint", hints=1, at=10),

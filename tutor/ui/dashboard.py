@@ -30,7 +30,7 @@ NAME_WIDE = 20   # a longer learner's name wraps in its cell
 AT_NARROW = 16   # "now at" is given at least this much before the marks wrap ...
 AT_WIDE = 28     # ... and at most this much once they do
 CLOSE_AGAIN = 5.0   # seconds within which a second Ctrl+C closes the room
-COMPACT_AFTER = 2   # lines of marks a learner: more, and the board starts compact (c: every step)
+COMPACT_AFTER = 1   # lines of marks a learner: more, and the board starts compact (c: every step)
 
 # a mark for every state, never colour alone
 MARKS = {
@@ -76,14 +76,26 @@ def step_ruler(n: int, per_line: int | None = None) -> str:
 
 
 def window(states: list[str], per_line: int) -> Text:
-    """The compact form: one line of `per_line` groups, the one with the current step (or the
-    last) in it, after as many groups before it as fit; numbered by its first step."""
+    """The compact form: one line of `per_line` groups, the one with the current step in it
+    (finished: the last step done; not started: the first), after as many groups before it as
+    fit; numbered by its first step."""
     groups = (len(states) + 7) // 8
-    at = states.index("current") // 8 if "current" in states else groups - 1
+    marked = [i for i, state in enumerate(states) if state]   # the current step, else the last done, else 1
+    at = (states.index("current") if "current" in states else marked[-1] if marked else 0) // 8
     start = max(0, min(at - per_line + 1, groups - per_line))
     text = Text(f"{start * 8 + 1:>{len(str(len(states)))}} ", style="dim")
     text.append_text(step_marks(states[start * 8:(start + per_line) * 8]))
     return text
+
+
+def as_fits(head: str, items: list[str], between: str, width: int) -> str:
+    """head and the first items that fit `width` cells (at least one): never an item cut in two."""
+    line = head + items[0]
+    for item in items[1:]:
+        if cell_len(line + between + item) > width:
+            break
+        line += between + item
+    return line
 
 
 def groups_per_line(n: int, width: int) -> int:
@@ -266,9 +278,9 @@ class Dashboard(App):
             text.append("  none known yet")
         for m in mistakes[:5]:
             text.append(f"\n  {m}")
-        hard = [h for h in board.hard if h.exercise == spec]
-        if hard:   # plain wrong answers too, which no known mistake names
-            text.append("\n  wrong answers, by step: " + " · ".join(str(h) for h in hard[:8]))
+        hard = [str(h) for h in board.hard if h.exercise == spec]
+        if hard:   # plain wrong answers too, which no known mistake names; as many as fit a line
+            text.append("\n" + as_fits("  wrong answers, by step: ", hard, " · ", self.size.width - 2))
         numbered = "Steps: " + "  ".join(f"{i + 1} {s}" for i, s in enumerate(steps))
         if steps and self.size.height >= 40 and len(Text(numbered).wrap(self.console, self.size.width - 2)) <= 3:
             text.append("\n" + numbered, style="dim")   # the steps by number, when there is room for them
