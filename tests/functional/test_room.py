@@ -262,13 +262,17 @@ async def test_a_learner_answers_reloads_and_comes_back_to_the_same_step(room_se
     c = PageClient(base)
     try:
         assert await c.join(" ann  lee", CODE) == 200
+        assert not server.presence()["Ann Lee"].online          # the code given: known, not connected yet
         await c.connect()
         await c.wait_for("step 1 of 32", timeout=60)
         process = server.connections["Ann Lee"].process._process
         assert isinstance(process, Forked) == zygote  # forked from the warm zygote, or started afresh
+        seen = server.presence()["Ann Lee"]
+        assert seen.online
         mark = c.mark()
         await c.keys("0.3775" + ENTER)
         assert await c.wait_for("✓ Right.", "✗ Not yet.", since=mark) == "✓ Right."
+        assert server.presence()["Ann Lee"].seen > seen.seen        # a key: seen again (not idle)
         await c.wait_for("step 2 of 32", since=mark)
         mark = c.mark()
         await c.keys("0.5" + ENTER)
@@ -292,6 +296,14 @@ async def test_a_learner_answers_reloads_and_comes_back_to_the_same_step(room_se
         await c.close()
     from tutor.room.board import read_events
 
+    from tutor.room.board import read_joins
+
+    for _ in range(100):   # the connection's end reaches the server
+        if not server.presence()["Ann Lee"].online:
+            break
+        await asyncio.sleep(0.1)
+    assert not server.presence()["Ann Lee"].online
+    assert list(read_joins(server.config)) == ["Ann Lee"]      # the learner's process said they came in
     events = read_events(server.config)
     assert [(e.learner, e.step, e.kind, e.text, e.verdict) for e in events] == [
         ("Ann Lee", "net_h1", "answer", "0.3775", "right"),
