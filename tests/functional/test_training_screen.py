@@ -542,3 +542,23 @@ class TestPreparing:
                                   and any("cannot be trained" in str(n.title) for n in app._notifications))
             said = [str(n.message) for n in app._notifications]
             assert any("wrong.toml" in m for m in said), said
+
+
+class TestNotesLeaveTheMessage:
+    """What a key says (a toast) never covers the message under the curve, where a run's end,
+    its advice and the source's figures are."""
+
+    @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+    async def test_a_note_is_shown_away_from_the_message(self, size, tmp_path):
+        from textual.widgets._toast import Toast
+
+        app = BPTutorApp(exercise(tmp_path, STALL), train=True)
+        async with app.run_test(size=size, notifications=True) as pilot:   # toasts are off in tests by default
+            await full_speed(pilot)
+            assert await wait_for(pilot, lambda: "Stuck" in shown(app, "#train-message"))
+            await pilot.press("plus")   # says η doubled
+            assert await wait_for(pilot, lambda: len(app.screen.query(Toast)) > 0)
+            await pilot.pause(0.3)
+            box = app.screen.query_one("#train-message-box").region
+            for toast in app.screen.query(Toast):
+                assert not toast.region.overlaps(box), (toast.region, box)
