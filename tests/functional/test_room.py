@@ -729,3 +729,33 @@ def test_bptutor_gradebook_after_the_room_closed(tmp_path, capsys):
     assert sum(",Chen Wei," in line for line in log) == 12 + 3
     assert main(["gradebook", "--room", "nosuch"]) == 1
     assert capsys.readouterr().err == f"bptutor: no room named 'nosuch' in {home}; rooms: test-room.\n"
+
+
+def test_the_zygote_ends_when_the_rooms_process_is_killed(tmp_path):
+    """In the teacher's trial a room whose terminal was closed left its zygote running, one per
+    room opened: it waited for requests from a server that was gone."""
+    import signal
+    import subprocess
+    import sys
+
+    home = Path(tempfile.mkdtemp(prefix="bptutor-z-"))
+    try:
+        _, path = make_room(home)
+        code = (f"import sys, time; from pathlib import Path; from tutor.room.config import RoomConfig; "
+                f"from tutor.room.server import RoomServer; p = Path({str(path)!r}); "
+                f"s = RoomServer(RoomConfig.load(p), p, port=0, zygote=True); s.start(); "
+                f"print(s.zygote.process.pid if s.zygote.ready else 0, flush=True); time.sleep(600)")
+        room = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        zygote = int(room.stdout.readline())
+        assert zygote and Path(f"/proc/{zygote}").exists()
+        room.send_signal(signal.SIGKILL)
+        room.wait()
+        for _ in range(200):
+            if not Path(f"/proc/{zygote}").exists() or "Z" in Path(f"/proc/{zygote}/stat").read_text().split()[2]:
+                break
+            time.sleep(0.05)
+        else:
+            os.kill(zygote, signal.SIGKILL)
+            raise AssertionError("the zygote outlived the room's process")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)

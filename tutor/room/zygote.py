@@ -11,7 +11,8 @@ Over the unix socket (in the room's folder, the teacher's user only) the server 
 JSON object {"env": {...}} with three file descriptors: the learner's stdin, stdout and
 stderr. The zygote forks, the child takes them as 0, 1 and 2 and runs the learner's app; the
 zygote answers with the child's pid. It prints "ready" when it takes requests. Children are
-reaped by the system (SIGCHLD ignored); the server watches their pipes.
+reaped by the system (SIGCHLD ignored); the server watches their pipes. When the room's
+process ends without stopping it (killed, or its terminal closed), the zygote ends too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ import os
 import signal
 import socket
 import sys
+
+
+PARENT_CHECK = 1.0   # seconds between two looks at whether the room's process is still there
 
 
 def preload(room_file: str) -> None:
@@ -61,9 +65,22 @@ def serve(room_file: str, path: str) -> None:
     finally:
         os.umask(old)
     listener.listen(64)
+    listener.settimeout(PARENT_CHECK)
+    parent = os.getppid()
     print("ready", flush=True)
     while True:
-        conn, _ = listener.accept()
+        try:
+            conn, _ = listener.accept()
+        except TimeoutError:
+            if os.getppid() != parent:   # the room's process ended without stopping us (killed,
+                listener.close()         # its terminal closed): nobody will ask for a learner again
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+                return
+            continue
+        conn.settimeout(None)
         with conn:
             try:
                 data, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
