@@ -562,3 +562,23 @@ class TestNotesLeaveTheMessage:
             box = app.screen.query_one("#train-message-box").region
             for toast in app.screen.query(Toast):
                 assert not toast.region.overlaps(box), (toast.region, box)
+
+class TestNotesStayOutOfTheWay:
+    """A key's note (m, b, n, ], +) is a toast over the screen, one at a time: it never moves
+    the curve or the stats. In rows of their own (as the lesson screen has them) four notes
+    squeezed the curve to three lines; fifteen presses of + stacked fifteen toasts."""
+
+    async def test_notes_in_a_row_leave_the_curve_where_it_was(self):
+        from textual.widgets._toast import Toast
+
+        app = BPTutorApp(load("mazur"), train=True)
+        async with app.run_test(size=(100, 32), notifications=True) as pilot:
+            await pilot.press("space")
+            await pilot.pause()
+            plot, stats = app.screen.query_one("#train-plot").region, app.screen.query_one("#train-stats").region
+            for key in ("m", "b", "n", "right_square_bracket", "plus", "plus", "plus"):
+                await pilot.press(key)
+            await pilot.pause(0.3)
+            assert app.screen.query_one("#train-plot").region == plot
+            assert app.screen.query_one("#train-stats").region == stats
+            assert len(app.screen.query(Toast)) == 1

@@ -309,6 +309,8 @@ class TrainingScreen(Screen):
 
     @on(Note)
     def _note(self, message: Note) -> None:
+        # one note at a time: fifteen presses of + stacked fifteen toasts over the stats
+        self.app.clear_notifications()
         self.notify(message.text, timeout=6)
 
     def _stats(self, f: Frame) -> Text:
