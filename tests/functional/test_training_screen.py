@@ -563,6 +563,7 @@ class TestNotesLeaveTheMessage:
             for toast in app.screen.query(Toast):
                 assert not toast.region.overlaps(box), (toast.region, box)
 
+
 class TestNotesStayOutOfTheWay:
     """A key's note (m, b, n, ], +) is a toast over the screen, one at a time: it never moves
     the curve or the stats. In rows of their own (as the lesson screen has them) four notes
