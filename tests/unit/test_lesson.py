@@ -35,6 +35,20 @@ def test_whole_lesson_with_exact_answers(lesson):
     assert s.error_after == pytest.approx(0.2910277737, rel=1e-9)
 
 
+
+def test_the_summary_gives_the_error_the_lesson_asked():
+    """An online lesson that updates on sample 1 ends with E_total_s1 and E_total_s1+, the
+    figures the learner worked out (softmax: 1.1514 -> 0.5955), not the error over all three
+    samples (3.2686 -> 3.5246: it went up, which read as a step uphill)."""
+    s = Lesson(load("softmax")).summary(comparisons=False)
+    assert (s.error_id, s.samples) == ("E_total_s1", "sample 1")
+    assert s.error_before == pytest.approx(1.1513959794045818, rel=1e-12)
+    assert s.error_after == pytest.approx(0.5954547964499725, rel=1e-12)
+    whole = Lesson(load("two-samples-batch")).summary(comparisons=False)
+    assert (whole.error_id, whole.samples) == ("E_total", "")
+    assert whole.error_after == pytest.approx(0.511805836018882, rel=1e-12)
+
+
 @pytest.mark.parametrize("step_id, answer, status", [
     ("net_h1", "0.3775", "right"),
     ("net_h1", ".3775", "right"),

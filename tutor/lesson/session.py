@@ -53,6 +53,8 @@ class Summary:
     error_before: float
     error_after: float
     comparisons: list[Comparison]
+    error_id: str = "E_total"      # the error the lesson asked: E_total_s1 when it updates on sample 1 only
+    samples: str = ""              # "sample 1" when the update used some of the exercise's samples
 
 
 def exercise_key(ex: Exercise) -> str:
@@ -296,7 +298,20 @@ class Lesson:
             hints=sum(min(r.hints, 2) for r in self.records),
             revealed=sum(r.revealed for r in self.records),
             mistakes=dict(self.mistakes),
-            error_before=self.solution.error,
-            error_after=self.solution.error_after,
+            **self._error_asked(),
             comparisons=self.comparisons() if comparisons else [],
         )
+
+    def _error_asked(self) -> dict:
+        """The error before and after as the lesson asked them: the update's own samples
+        (E_total_s1 and E_total_s1+ for an online lesson on sample 1), not the error over
+        every sample, which the learner never worked out (and which may go up)."""
+        sol = self.solution
+        after = next((s for s in reversed(sol.steps) if s.kind == "error_after"), None)
+        before = next((s for s in sol.steps if after is not None and s.id == after.id[:-1]), None)
+        if after is None or before is None:
+            return {"error_before": sol.error, "error_after": sol.error_after}
+        used = [i + 1 for i in sol.samples]
+        some = len(used) < len(self.ex.X)
+        return {"error_before": before.value, "error_after": after.value, "error_id": before.id,
+                "samples": (f"sample{'s' if len(used) > 1 else ''} " + ", ".join(map(str, used))) if some else ""}

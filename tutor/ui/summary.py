@@ -38,9 +38,9 @@ def summary_text(lesson: Lesson, comparisons: list[Comparison] | str | None = No
         f"  Right at the first try:  {s.first_try} of {s.asked}",
         f"  Hints used:              {s.hints}",
         f"  Answers shown:           {s.revealed}",
-        f"  E_total before:          {s.error_before:.9g}",
-        f"  E_total after:           {s.error_after:.9g}   (one update, learning rate "
-        f"{lesson.ex.settings.learning_rate:g})",
+        f"  {s.error_id + ' before:':<24} {s.error_before:.9g}",
+        f"  {s.error_id + ' after:':<24} {s.error_after:.9g}   (one update"
+        f"{' on ' + s.samples if s.samples else ''}, learning rate {lesson.ex.settings.learning_rate:g})",
         "",
     ]
     if s.mistakes:
