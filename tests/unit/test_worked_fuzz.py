@@ -113,3 +113,16 @@ def test_a_file_is_worked_or_refused_in_one_line(tmp_path, doc):
     lesson = Lesson(worked)
     assert 1 <= len(lesson.records) and lesson.current is not None
     lesson.reveal()
+
+
+def test_a_printed_softmax_delta_is_compared_not_a_crash(tmp_path):
+    """Found by the fuzz above: a figure printed for delta_o1 of a softmax output (out - target,
+    a target being given, not a step) raised KeyError('target_o1') at the summary."""
+    path = tmp_path / "softmax-delta.toml"
+    path.write_text('title = "t"\n[network]\nsizes = [2, 2, 2]\nactivation = ["sigmoid", "softmax"]\n'
+                    'loss = "cross_entropy"\nbias = "shared"\nupdate_biases = false\n'
+                    '[data]\ninputs = [[0.0, 0.0]]\ntargets = [[1, 0]]\n'
+                    '[training]\nlearning_rate = 0.5\nmode = "online"\n'
+                    '[reference]\nfigures = [{id = "delta_o1", printed = "0.5"}]\n')
+    [c] = build(load(str(path))).comparisons()
+    assert c.id == "delta_o1" and c.agrees is False and c.explanation() is not None

@@ -113,8 +113,11 @@ def _from_rounded(solution: Solution, step_id: str) -> Decimal | None:
     step = solution.step(step_id)
     if step.kind not in PRODUCTS | SUMS or (step.kind == "dE_dout" and step.phase != "hidden"):
         return None
-    parts = [Decimal(solution.step(d).value).quantize(ROUNDED, rounding=ROUND_HALF_UP)
-             for d in step.depends]
+    try:  # a softmax delta is out - target: a target is given, not a step, and not printed rounded
+        parts = [Decimal(solution.step(d).value).quantize(ROUNDED, rounding=ROUND_HALF_UP)
+                 for d in step.depends]
+    except KeyError:
+        return None
     if step.kind in SUMS:
         return sum(parts, Decimal(0))
     result = Decimal(1)
