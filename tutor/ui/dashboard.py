@@ -20,6 +20,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message import Message
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Static
 
 from ..room.board import Board, Presence, make_board, room_lessons
@@ -169,7 +170,10 @@ class Dashboard(App):
 
     def on_board_ready(self, message: BoardReady) -> None:
         self.board = message.board
-        self.show(message.board)
+        try:
+            self.show(message.board)
+        except NoMatches:  # the room is closing: its widgets went before the last reading came
+            pass
 
     # --- drawing ---------------------------------------------------------------------------
     def head(self, board: Board | None) -> Text:
