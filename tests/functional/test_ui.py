@@ -535,3 +535,20 @@ class TestAFinishedLesson:
             await pilot.press("a")
             await pilot.pause()
             assert isinstance(app.screen, LessonScreen) and current(app) == "net_h1"
+
+
+class TestThePictureFollowsTheWidth:
+    """A terminal made narrower mid-lesson redraws the picture compact: before, it kept its
+    wide form at 80 columns and cut the targets to "0.0" and "0.9" (wrong numbers on screen)."""
+
+    async def test_narrowed_to_80_columns_the_picture_fits(self):
+        app = BPTutorApp(load("mazur"))
+        async with app.run_test(size=(100, 32)) as pilot:
+            await pilot.pause()
+            box = app.screen.query_one("#picture")
+            await pilot.resize_terminal(80, 24)
+            await pilot.pause()
+            await pilot.pause(0.2)
+            lines = str(app.screen.query_one("#network").render()).split("\n")
+            assert max(len(line.rstrip()) for line in lines) <= box.scrollable_content_region.width
+            assert any("target_o1 0.01" in line for line in lines)

@@ -91,6 +91,12 @@ class LessonScreen(Screen):
         from ..engine import kernel_loader
         kernel_loader.warm_in_background()
 
+    def on_resize(self) -> None:
+        # the picture is as wide as its drawing, so a narrower terminal does not resize it:
+        # it learns here that its box changed, once the new layout is made
+        view = self.query_one(NetworkView)
+        self.call_after_refresh(view.redraw)
+
     # --- drawing -----------------------------------------------------------------------
     def refresh_view(self) -> None:
         lesson = self.lesson
