@@ -142,6 +142,17 @@ class TestWhatLearnersWrite:
         with pytest.raises(AnswerError, match=r"Put \* between a number and a bracket"):
             parse("½(0.01-out_o1)^2", NAMES)
 
+    def test_a_name_before_a_bracket_says_to_put_a_star(self):
+        with pytest.raises(AnswerError, match=r"Put \* between out_o1 and the bracket"):
+            parse("out_o1(1-out_o1)", NAMES)
+
+    @pytest.mark.parametrize("text", ["__import__('os').system('echo hi')", "out_o1.real(2)", "exp(1)(2)"])
+    def test_a_call_that_is_no_number_before_a_bracket_is_not_called_one(self, text):
+        """The learner's trial: __import__('os')... was told to put * between a number and a bracket."""
+        with pytest.raises(AnswerError) as e:
+            parse(text, NAMES)
+        assert "number and a bracket" not in str(e.value)
+
     def test_a_name_without_its_sample_suffix_suggests_it(self):
         with pytest.raises(AnswerError, match="with several samples each has its own: did you mean i1_s1"):
             parse("w1*i1", {"w1": 0.1, "i1_s1": 0.05, "i1_s2": 0.9})

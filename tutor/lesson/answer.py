@@ -190,11 +190,14 @@ class _Evaluator:
             return _arith(node.op, a, b)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
             name = node.func.id
+            if name in self.names or name in self.ids:  # out_o1(1 - out_o1): a name before a bracket
+                raise AnswerError(f"Put * between {self.ids.get(name, name)} and the bracket, as in "
+                                  f"{self.ids.get(name, name)}*(…).")
             if name not in FUNCTIONS and name != "max":  # say so before touching the arguments
                 raise AnswerError(f"{name[:30]!r} is not a function I know; the functions are exp, ln, "
                                   "log, sqrt, tanh, sigmoid and max.")
             return self._call(name, [self.eval(a) for a in node.args])
-        if isinstance(node, ast.Call):  # ½(t - o)^2 or 2(x): a number before a bracket
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Constant, ast.BinOp, ast.UnaryOp)):  # ½(t - o)^2, 2(x)
             raise AnswerError("Put * between a number and a bracket, as in ½*(target_o1 - out_o1)^2.")
         if isinstance(node, ast.IfExp) and isinstance(node.test, ast.Compare):
             return self.eval(node.body) if self._compare(node.test) else self.eval(node.orelse)
