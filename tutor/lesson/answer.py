@@ -197,7 +197,8 @@ class _Evaluator:
                 raise AnswerError(f"{name[:30]!r} is not a function I know; the functions are exp, ln, "
                                   "log, sqrt, tanh, sigmoid and max.")
             return self._call(name, [self.eval(a) for a in node.args])
-        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Constant, ast.BinOp, ast.UnaryOp)):  # ½(t - o)^2, 2(x)
+        # ½(t - o)^2 or 2(x): a number before a bracket
+        if isinstance(node, ast.Call) and isinstance(node.func, (ast.Constant, ast.BinOp, ast.UnaryOp)):
             raise AnswerError("Put * between a number and a bracket, as in ½*(target_o1 - out_o1)^2.")
         if isinstance(node, ast.IfExp) and isinstance(node.test, ast.Compare):
             return self.eval(node.body) if self._compare(node.test) else self.eval(node.orelse)
