@@ -52,9 +52,11 @@ def show_feedback(box: Static, status: str, message: str, before: str = "", afte
 def placeholder(step, known: dict[str, float]) -> str:
     """An example that fits the step and is not its answer: the names it is made from that
     an answer may use now (a name the lesson never asks is not offered)."""
-    names = [d for d in step.depends if d != "eta" and identifier(d) in known][:3]
+    names = list(dict.fromkeys(d for d in step.depends if d != "eta" and identifier(d) in known))
     if not names:
         return "a number (0.1234) or an expression"
+    if len(names) > 6:  # a wide layer: a few, said to be a few (a cut list read as the whole)
+        return f"a number (0.1234) or an expression with names such as {', '.join(names[:3])}"
     return f"a number (0.1234) or an expression using {', '.join(names)}"
 
 
