@@ -759,3 +759,34 @@ def test_the_zygote_ends_when_the_rooms_process_is_killed(tmp_path):
             raise AssertionError("the zygote outlived the room's process")
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+async def test_the_rooms_summary_and_help_offer_only_what_the_room_allows(tmp_path):
+    from textual.widgets import Static
+
+    from tutor.ui.dialogs import HelpScreen
+    from tutor.ui.room_app import RoomApp, RoomSummaryScreen
+
+    room, _ = make_room(tmp_path / "home", exercises=("xor",), hints=1, reveal=False)
+    app = RoomApp(room, "Ann Lee")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        lesson = app.screen.lesson
+        while not lesson.finished:
+            lesson.reveal()
+        app.show_summary(lesson)
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, RoomSummaryScreen)
+        text = str(app.screen.query_one("#summary-text", Static).render())
+        assert "the update is done" in text and "Press t" not in text and "trained live" not in text
+        assert "train" not in {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, RoomSummaryScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        help_text = str(app.screen.query_one("#help-text", Static).render())
+        assert "its formula" in help_text and "the formula with numbers" not in help_text
+        assert "the answer" not in help_text  # one hint, no answers shown in this room

@@ -12,11 +12,13 @@ from textual.widgets import DataTable, Static
 
 # lines of at most 64 cells: the dialog at 80 columns shows them whole, so a wrapped line
 # never loses its indentation
-HELP = """[b]Keys[/b]
-  Enter    check your answer
-  F2       a hint: what the quantity means and its formula;
+F2_LINES = """  F2       a hint: what the quantity means and its formula;
            again: the formula with numbers; again: the answer
-           (no first-try credit for that step)
+           (no first-try credit for that step)"""
+
+HELP_TEMPLATE = """[b]Keys[/b]
+  Enter    check your answer
+{f2}
   F4       break the step down: what it is made from and
            you have not worked out yet is asked first
   F3       look back at the steps you have done
@@ -40,16 +42,37 @@ HELP = """[b]Keys[/b]
 [b]Marks[/b]
   ✓ right          ✗ not right
   … give more digits    ! not readable"""
+HELP = HELP_TEMPLATE.format(f2=F2_LINES)
+
+
+def room_help(hints: int, reveal: bool) -> str:
+    """The help as a room's rules allow: F2 offers only the hints (0-2) and the shown
+    answer the teacher allowed."""
+    import textwrap
+
+    parts = ["what the quantity means and its formula", "the formula with numbers"][:hints]
+    if reveal:
+        parts.append("the answer (no first-try credit for that step)")
+    if not parts:
+        f2 = "  F2       no hints in this room: ask the teacher"
+    else:
+        f2 = ("a hint: " if hints else "") + "; again: ".join(parts)
+        f2 = "\n".join(textwrap.wrap(f2, 64, initial_indent="  F2       ", subsequent_indent=" " * 11))
+    return HELP_TEMPLATE.format(f2=f2)
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Back")]
 
+    def __init__(self, text: str = HELP):
+        super().__init__()
+        self.text = text
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Static("Help", classes="dialog-title")
             with VerticalScroll(id="help-scroll"):  # scrolls with Up/Down when it does not fit
-                yield Static(HELP, id="help-text")
+                yield Static(self.text, id="help-text")
             yield Static("Escape: back   Up/Down: scroll", classes="dialog-keys")
 
     def on_mount(self) -> None:

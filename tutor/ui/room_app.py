@@ -78,8 +78,7 @@ class RoomLessonScreen(LessonScreen):
 
 
 class RoomSummaryScreen(SummaryScreen):
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "train"  # training is not part of the room
+    TRAINABLE = False  # training is not part of the room: neither offered nor in the footer
 
 
 class RoomApp(BPTutorApp):
@@ -134,6 +133,12 @@ class RoomApp(BPTutorApp):
         if type(screen) is LessonScreen:  # the app opens lessons; the room adds its rules for hints
             screen = RoomLessonScreen(screen.lesson)
         return super().push_screen(screen, *args, **kwargs)
+
+    def action_help(self) -> None:
+        from .dialogs import HelpScreen, room_help
+
+        if not isinstance(self.screen, HelpScreen):  # F2 as this room's rules allow it
+            self.push_screen(HelpScreen(room_help(self.room.hints, self.room.reveal)))
 
     def open_training(self, which) -> None:
         self.notify("Training is not part of this room.", timeout=5)

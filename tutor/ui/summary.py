@@ -28,9 +28,11 @@ from .saving import SavingNotice
 PREPARING = "being worked out (it trains the network)…"
 
 
-def summary_text(lesson: Lesson, comparisons: list[Comparison] | str | None = None) -> str:
+def summary_text(lesson: Lesson, comparisons: list[Comparison] | str | None = None,
+                 trainable: bool = True) -> str:
     """The summary; `comparisons`: the printed figures beside ours, None while they are
-    being worked out, or a sentence saying why there are none."""
+    being worked out, or a sentence saying why there are none; `trainable`: whether t
+    opens the training here (not in a room), so it is offered only where it works."""
     s = lesson.summary(comparisons=False)
     lines = [
         f"[b]{lesson.ex.title}: the update is done.[/b]",
@@ -54,8 +56,9 @@ def summary_text(lesson: Lesson, comparisons: list[Comparison] | str | None = No
     who = f" (variant {lesson.variant})" if lesson.variant else ""
     lines += ["", f"  Completion code{who}: [b]{code}[/b]   (your teacher can check it with bptutor verify)",
               "  [dim]It checks that a score is reported honestly; it is no proof: anyone who reads bptutor's "
-              "source can make one.[/dim]",
-              "", "  Press t to watch this update repeated: the network trained live."]
+              "source can make one.[/dim]"]
+    if trainable:
+        lines += ["", "  Press t to watch this update repeated: the network trained live."]
     if not lesson.ex.figures:
         return "\n".join(lines)
     source = lesson.ex.source or "the source"
@@ -79,6 +82,7 @@ def summary_text(lesson: Lesson, comparisons: list[Comparison] | str | None = No
 class SummaryScreen(Screen):
     BINDINGS = [Binding("t", "train", "Train it"), Binding("escape", "lessons", "Lessons"),
                 Binding("f1", "app.help", "Help")]
+    TRAINABLE = True  # t opens the training (a room's summary has none: not offered, not shown)
 
     @dataclass
     class Compared(Message, bubble=False):
@@ -93,7 +97,7 @@ class SummaryScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary"):
-            yield Static(Hanging(summary_text(self.lesson)), id="summary-text")
+            yield Static(Hanging(summary_text(self.lesson, trainable=self.TRAINABLE)), id="summary-text")
         yield SavingNotice()  # the last answers may be waiting to be written: said below the text, not over it
         yield Footer()
 
@@ -107,6 +111,8 @@ class SummaryScreen(Screen):
             self._compare()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "train" and not self.TRAINABLE:
+            return False
         return None if action in ("train", "lessons") and not self.seen else True
 
     @work(thread=True, exclusive=True, group="summary-compare")
@@ -127,7 +133,7 @@ class SummaryScreen(Screen):
 
     def on_summary_screen_compared(self, message: Compared) -> None:
         self.comparisons = message.comparisons
-        self.query_one("#summary-text", Static).update(Hanging(summary_text(self.lesson, message.comparisons)))
+        self.query_one("#summary-text", Static).update(Hanging(summary_text(self.lesson, message.comparisons, self.TRAINABLE)))
 
     def action_train(self) -> None:
         self.app.open_training(self.lesson.ex)
