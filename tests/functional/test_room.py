@@ -80,6 +80,14 @@ def test_gate_caps_learners_but_lets_a_learner_back_in():
     assert learner == "Ann"
 
 
+def test_a_learner_back_without_accents_is_the_same_learner():
+    gate = Gate(CODE, 1)
+    assert gate.join("José García", CODE, "a")[1] == "José García"
+    assert gate.join("jose garcia", CODE, "b")[1] == "José García"  # not a second learner: not full
+    with pytest.raises(Refused, match="full"):
+        gate.join("Josefa García", CODE, "c")
+
+
 def test_gate_stops_guessing_codes():
     gate = Gate(CODE, 40)
     for _ in range(WRONG_CODES_PER_MINUTE):

@@ -101,3 +101,24 @@ def test_a_name_draws_the_same_numbers_however_it_is_typed():
     assert tuple(variant(ex, "Jo van Vries").network.theta) not in drawn
     code = completion_code("mazur", "Jo De Vries", 30, 32)
     assert verify(code, "jo de vries").valid and not verify(code, "jo de vrie").valid
+
+
+def test_accents_do_not_make_another_learner():
+    """"José García" typed without accents, or in capitals, is the same learner with the same
+    numbers and codes; unaccented names keep theirs, and scripts without accents to drop
+    (Japanese marks make other letters, Hangul, Chinese) keep their names distinct."""
+    from tutor.lesson.variants import same_name
+    from tutor.lesson.workshop import completion_code, verify
+
+    ex = load("mazur")
+    spellings = ("José García", "Jose Garcia", "JOSE  garcia", "jose\u0301 garci\u0301a")
+    assert len({tuple(variant(ex, who).network.theta) for who in spellings}) == 1
+    assert len({completion_code("mazur", who, 30, 32) for who in spellings}) == 1
+    assert verify(completion_code("mazur", "José García", 30, 32), "JOSE GARCIA").valid
+    assert tuple(variant(ex, "Jose Garcia").network.theta) != tuple(variant(ex, "Jose Garcio").network.theta)
+    # unaccented names: what they were before accents were dropped (NFC, spaces, casefold)
+    for name in ("Ann Lee", "Jo de Vries", "王小明", "김민수", "ガクト", "Αννα", "Straße"):
+        assert same_name(name) == " ".join(name.split()).casefold()
+    assert same_name("Ζωή") == same_name("ζωη") and same_name("Zoë") == "zoe"
+    assert len({same_name(n) for n in ("ガクト", "カクト", "王小明", "王小朋", "김민수", "김민서")}) == 6
+    assert completion_code("mazur", "Ann Lee", 30, 32) == completion_code("mazur", "ann  lee", 30, 32)

@@ -40,11 +40,32 @@ DEFAULTS = {
 KINDS = ("weights", "biases", "inputs", "targets", "learning_rate")
 
 
+# scripts whose accents are dropped ("José" is "Jose"); elsewhere a combining mark may make
+# another letter (Japanese ガ is カ with a mark), so it stays
+_ACCENTED_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+
+
+def _without_accents(text: str) -> str:
+    """NFKD, the combining marks on a Latin, Greek or Cyrillic letter dropped, NFC again (so
+    that a name without such accents is as NFC gives it: Hangul recomposes)."""
+    kept: list[str] = []
+    drop = False  # whether the last base letter's marks are accents to drop
+    for c in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(c):
+            if drop:
+                continue
+        else:
+            drop = unicodedata.name(c, "").startswith(_ACCENTED_SCRIPTS)
+        kept.append(c)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def same_name(name: str) -> str:
-    """What of a name draws the numbers: "Jo de Vries", "jo  DE vries " and "Jo De Vries" are
-    one learner with one set of numbers, on a key, a sheet, in verify and in the room
-    (which shows names capitalised). Invisible characters and runs of spaces do not count."""
-    text = unicodedata.normalize("NFC", name)
+    """What of a name draws the numbers and says who a learner is: "Jo de Vries",
+    "jo  DE vries " and "Jo De Vries" are one learner with one set of numbers, on a key, a
+    sheet, in verify and in the room (which shows names capitalised), and so are "José García"
+    and "Jose Garcia". Invisible characters, runs of spaces and accents do not count."""
+    text = _without_accents(name)
     text = "".join(" " if c.isspace() else c for c in text if c.isspace() or unicodedata.category(c)[0] != "C")
     return " ".join(text.split()).casefold()
 

@@ -11,6 +11,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from ..lesson.variants import same_name
 from .config import normalise_name, same_code
 
 WRONG_CODES_PER_MINUTE = 10      # per address: a 6-letter code cannot be guessed at this pace
@@ -56,7 +57,7 @@ class Gate:
         self.code = code
         self.max_learners = max_learners
         self.tokens: dict[str, str] = {}        # token -> learner
-        self.learners: set[str] = set()          # everyone who joined
+        self.learners: dict[str, str] = {}       # everyone who joined: same_name -> the name first typed
         self.wrong: dict[str, list[float]] = {}  # address -> times of wrong codes
 
     def join(self, name: str, code: str, address: str, now: float | None = None) -> tuple[str, str]:
@@ -72,9 +73,10 @@ class Gate:
         learner = normalise_name(name)
         if not learner:
             raise Refused("Type your name (letters, at most 40 characters): the teacher sees your work under it.")
-        if learner not in self.learners and len(self.learners) >= self.max_learners:
+        key = same_name(learner)  # "Jose Garcia" back in as "José García": the same learner
+        if key not in self.learners and len(self.learners) >= self.max_learners:
             raise Refused(f"The room is full ({self.max_learners} learners). Ask the teacher.")
-        self.learners.add(learner)
+        learner = self.learners.setdefault(key, learner)
         token = secrets.token_urlsafe(24)
         self.tokens[token] = learner
         return token, learner
