@@ -210,6 +210,10 @@ def test_a_carried_slip_is_named_as_itself_or_not_at_all(tmp_path, text, data):
      "(sigmoid(net_o1_s1)-target_o1_s1)*w7 + (sigmoid(net_o2_s1)-target_o2_s1)*w10"
      " + (sigmoid(net_o3_s1)-target_o3_s1)*w13",
      "sigmoid_for_softmax", "out_o1_s1, out_o2_s1, out_o3_s1"),
+    # tanh and relu: the logistic function in their place, at out and carried to what uses it
+    ("tanh", "out_h1", "1/(1+exp(-net_h1))", "sigmoid_for_tanh", None),
+    ("tanh", "net_o1", "w5*sigmoid(net_h1) + w6*out_h2 + b2", "sigmoid_for_tanh", "out_h1"),
+    ("relu", "out_h2", "sigmoid(net_h2)", "sigmoid_for_relu", None),
     # cross-entropy: the post's half squared error in its place
     ("softmax", "E_o1_s1", "1/2*(target_o1_s1 - out_o1_s1)^2", "other_loss", None),
     ("softmax", "E_total_s1", "1/2*((1 - out_o1_s1)^2 + out_o2_s1^2 + out_o3_s1^2)", "other_loss", None),
@@ -232,6 +236,10 @@ def test_the_new_mistakes_say_what_was_done_and_what_is_right():
     assert said.startswith("You took the mean over the 2 samples; dE_total/dw5 is their sum")
     said = judge("softmax", "out_o1_s1", f"{exact('softmax', 'sigmoid(net_o1_s1)'):.9g}").message
     assert said.startswith("You used the logistic function of net_o1_s1 alone; out_o1_s1 is a softmax output")
+    said = judge("tanh", "out_h1", f"{exact('tanh', '1/(1+exp(-net_h1))'):.9g}")
+    assert said.mistake.name == "the logistic function where tanh belongs"
+    assert said.message == ("You used the logistic function, 1/(1+e^-net_h1); this layer's activation is tanh: "
+                            "out_h1 = tanh(net_h1).")
     said = judge("softmax", "E_o1_s1", f"{exact('softmax', '1/2*(target_o1_s1 - out_o1_s1)^2'):.9g}").message
     assert said == ("You used 1/2*(target_o1_s1 - out_o1_s1)^2, the half squared error; this exercise's loss is "
                     "the cross-entropy: E_o1_s1 = -target_o1_s1*ln(out_o1_s1).")

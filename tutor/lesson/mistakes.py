@@ -33,6 +33,10 @@ class Mistake:
     # tolerance), so it cannot make a variant ambiguous: the checker names it when the
     # digits typed match it and not the right answer
     subtle: bool = False
+    # whether a variant is drawn again where this mistake would look right; False for one
+    # added after learners were given their numbers (they keep them): where it cannot be
+    # told from the right answer it is not named
+    redraws: bool = True
 
 
 Get = Callable[[str], float]
@@ -256,10 +260,25 @@ def _mean_for_sum(s, get, ctx):
         yield get(s.id) / len(s.depends), {"q": s.id, "n": len(s.depends)}
 
 
-def _sigmoid_for_softmax(s, get, ctx):
-    if ctx.activation_of(s.id) == "softmax":
-        net = "net_" + s.id.split("_", 1)[1]
-        yield _sig(get(net)), {"q": s.id, "net": net}
+# what a layer's output is, said to a learner who used the logistic function there instead
+_SIGMOID_FOR = {
+    "softmax": "You used the logistic function of {net} alone; {q} is a softmax output: exp({net}) divided by "
+               "the sum of exp over every net input of the layer, so that the outputs add up to 1.",
+}
+
+
+def _sigmoid_for(act: str) -> tuple[Mistake, Callable]:
+    """The logistic function 1/(1+e^-net) where another activation `act` belongs (a tanh
+    hidden layer's out_h1 typed as 1/(1+exp(-net_h1))): one mistake per activation, named
+    after it; the checker leaves it unnamed where its value cannot be told from the right one."""
+    def mistake(s, get, ctx):
+        if ctx.activation_of(s.id) == act:
+            net = "net_" + s.id.split("_", 1)[1]
+            yield _sig(get(net)), {"q": s.id, "net": net}
+
+    said = _SIGMOID_FOR.get(act, "You used the logistic function, 1/(1+e^-{net}); this layer's activation is "
+                                 f"{act}: {{q}} = {activations.get(act).formula}.")
+    return M(f"sigmoid_for_{act}", f"the logistic function where {act} belongs", said, redraws=False), mistake
 
 
 # the loss a learner may take for the exercise's own: the post's half squared error for
@@ -338,9 +357,7 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
          _sigmoid_twice),
         (M("exponent_sign", "sign of the exponent",
            "Check the exponent's sign: the logistic function is 1/(1+e^(-{net})), with minus {net}."), _exponent_sign),
-        (M("sigmoid_for_softmax", "the logistic function where softmax belongs",
-           "You used the logistic function of {net} alone; {q} is a softmax output: exp({net}) divided by the sum "
-           "of exp over every net input of the layer, so that the outputs add up to 1."), _sigmoid_for_softmax),
+        *(_sigmoid_for(act) for act in activations.NAMES if act != "sigmoid"),
         (M("not_squashed", "net used as the output",
            "That is {net} itself: {q} is {net} passed through the neuron's activation function."), _not_squashed),
     ],

@@ -146,7 +146,8 @@ def _collisions(worked: Worked | Exercise) -> list[tuple[tuple, str]]:
     ctx, exact = worked.context, worked.exact
     found = []
     for step in worked.asked:
-        values = [(m, v) for m, v, _ in candidates(step, exact.__getitem__, ctx) if not m.subtle]
+        values = [(m, v) for m, v, _ in candidates(step, exact.__getitem__, ctx)
+                  if not m.subtle and m.redraws]
         base = exact[step.depends[0]] if step.kind == "update" else 0.0
         for m, v in values:
             # a zero (gradient, or step) is right whichever way it was reached: nothing to tell apart
