@@ -554,3 +554,26 @@ class TestThePictureFollowsTheWidth:
             lines = str(app.screen.query_one("#network").render()).split("\n")
             assert max(len(line.rstrip()) for line in lines) <= box.scrollable_content_region.width
             assert any("target_o1 0.01" in line for line in lines)
+
+
+async def test_ctrl_c_says_how_to_quit_and_quits_when_pressed_again(mazur_app):
+    """Ctrl+C is what a learner presses to leave a terminal program: on every screen (the
+    lesson with its answer box focused, a dialog over it, the lessons) it says how, and a
+    second press quits."""
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        await answer(pilot, "0.3775")
+        for go_to, screen in ((None, LessonScreen), ("f1", HelpScreen), ("escape,escape", HomeScreen)):
+            for key in (go_to or "").split(","):
+                if key:
+                    await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(mazur_app.screen, screen)
+            mazur_app.clear_notifications()
+            mazur_app.quit_asked_at = float("-inf")  # each screen's first press
+            await pilot.press("ctrl+c")
+            await pilot.pause()
+            said = [n.message for n in mazur_app._notifications]
+            assert said == ["Press Ctrl+C again to quit, or Ctrl+Q."] and mazur_app.is_running, screen
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not mazur_app.is_running

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -28,7 +29,11 @@ if TYPE_CHECKING:
 class BPTutorApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "bptutor"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True),
+                # as the room's dashboard: Ctrl+C twice quits (once by habit only says how)
+                Binding("ctrl+c", "quit_asked", "Quit (twice)", show=False, priority=True)]
+    QUIT_AGAIN = 5.0  # seconds within which a second Ctrl+C quits
+    quit_asked_at = float("-inf")  # when Ctrl+C was pressed last
     saving_problem = reactive("")  # why answers are not being saved right now ('' while they are)
 
     def __init__(self, exercise: "str | Exercise | Worked | None" = None, train: bool = False, variant: str = "",
@@ -214,6 +219,16 @@ class BPTutorApp(App):
     def action_home(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
+
+    def action_quit_asked(self) -> None:
+        """Ctrl+C: what a learner presses to quit a terminal program; a second press quits."""
+        now = time.monotonic()
+        if now - self.quit_asked_at <= self.QUIT_AGAIN:
+            self.exit()
+            return
+        self.quit_asked_at = now
+        self.notify("Press Ctrl+C again to quit, or Ctrl+Q.",
+                    title="Quit bptutor?", timeout=self.QUIT_AGAIN)
 
     def action_help(self) -> None:
         from .dialogs import HelpScreen

@@ -134,6 +134,10 @@ class RoomApp(BPTutorApp):
             screen = RoomLessonScreen(screen.lesson)
         return super().push_screen(screen, *args, **kwargs)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Ctrl+C in a browser copies; the learner leaves with Ctrl+Q (or by closing the page)
+        return action != "quit_asked"
+
     def action_help(self) -> None:
         from .dialogs import HelpScreen, room_help
 
