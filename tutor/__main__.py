@@ -11,7 +11,6 @@ A new command is a few lines in `parser()`: `command(name, func, help)`, its arg
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 import threading
@@ -219,9 +218,11 @@ def route(p: Parser, argv: list[str]) -> list[str]:
     if i < len(argv) and argv[i] in p.commands:
         return argv
     if i < len(argv) and not argv[i].startswith("-") and not _is_exercise(argv[i], argv):
-        close = difflib.get_close_matches(argv[i], p.commands, n=1, cutoff=0.6)
+        from .lesson.catalog import nearest
+
+        close = nearest(argv[i], p.commands)
         if close:
-            p.error(f"{argv[i]!r} is neither a command nor an exercise; did you mean {close[0]}?")
+            p.error(f"{argv[i]!r} is neither a command nor an exercise; did you mean {close}?")
     if i == len(argv) and any(a in ("-h", "--help", "--version") for a in argv):
         return argv  # -h or --version: they answer by themselves
     return argv[:i] + ["open"] + argv[i:]
@@ -260,6 +261,16 @@ def _spec(args, name: str) -> str:
         for entry in lessons.entries:
             if name == entry.name:
                 return entry.spec
+        from pathlib import Path
+
+        from .lesson.catalog import bundled, nearest
+        from .lesson.exercise import ExerciseError
+
+        names = [e.name for e in lessons.entries]
+        close = nearest(name, names + [b for b in bundled() if b not in names])
+        if close and name not in bundled() and not Path(name).exists():
+            raise ExerciseError(name, "", f"no such file and no lesson of that name in {lessons.folder}; "
+                                          f"did you mean {close}?")
     return name
 
 

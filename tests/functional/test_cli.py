@@ -319,3 +319,23 @@ def test_solve_prints_a_samples_own_error_after_the_update():
     out = subprocess.run([sys.executable, "-m", "tutor", "solve", str(Path(__file__).resolve().parents[2] / "docs" / "examples" /
                           "softmax-online.toml")], capture_output=True, text=True, check=True).stdout
     assert "After the update" in out and "\n  E_total_s1+ " in out and "E_total after the update:" in out
+
+
+@pytest.mark.parametrize("argv", [["solve", "mazr"], ["key", "mazr"], ["sheet", "mazr"], ["mazr"],
+                                  ["verify", "31/32-K7QX2M4A", "--variant", "Ann", "--exercise", "mazr"]])
+def test_a_mistyped_exercise_name_gets_the_nearest_name(argv, capsys):
+    from tutor.__main__ import main
+
+    assert main(argv) == 2
+    assert capsys.readouterr().err == ("bptutor: mazr: no such file and no bundled exercise of that name; "
+                                       "did you mean mazur?\n")
+
+
+def test_a_mistyped_course_lesson_gets_the_nearest_of_the_course(tmp_path, capsys):
+    from tutor.__main__ import main
+    from tutor.lesson.catalog import bundled_dir
+
+    (tmp_path / "one-neuron.toml").write_text((bundled_dir() / "mazur.toml").read_text())
+    assert main(["--course", str(tmp_path), "solve", "one-nueron"]) == 2
+    assert capsys.readouterr().err == (f"bptutor: one-nueron: no such file and no lesson of that name in {tmp_path}; "
+                                       "did you mean one-neuron?\n")

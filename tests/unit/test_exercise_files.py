@@ -112,6 +112,7 @@ def test_cli_bad_file_exit_2_without_traceback(tmp_path, args, case):
 
 @pytest.mark.parametrize("spec, problem", [
     ("nosuch", "no such file and no bundled exercise of that name (bundled: mazur"),
+    ("mazr", "no such file and no bundled exercise of that name; did you mean mazur?"),
     ("missing/file.toml", "no such file"),
 ])
 def test_cli_unknown_exercise(spec, problem):

@@ -16,6 +16,7 @@ NumPy engine, so this module imports neither.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,13 @@ class Course:
     @property
     def specs(self) -> list[str]:
         return [e.spec for e in self.entries if not e.problem]
+
+
+def nearest(word: str, names) -> str | None:
+    """The name a mistyped `word` most likely meant ("mazr" -> "mazur", "sovle" -> "solve"),
+    or None: how every command names what it could not find."""
+    close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def bundled_dir() -> Path:

@@ -27,7 +27,7 @@ import numpy as np
 from ..engine import activations, losses, naming
 from ..engine.network import Network, check_combination
 from ..engine.training import MODES, Settings
-from .catalog import bundled, bundled_dir
+from .catalog import bundled, bundled_dir, nearest
 from .errors import ExerciseError  # noqa: F401 (defined there, raised and caught as exercise.ExerciseError)
 
 # What a file may hold at all; what a lesson may cost (its steps, its training) is
@@ -112,8 +112,9 @@ def resolve(spec: str) -> Path:
         raise ExerciseError(spec, "", "is not a file (an exercise is a .toml file)")
     if looks_like_path:
         raise ExerciseError(spec, "", "no such file")
-    raise ExerciseError(spec, "", "no such file and no bundled exercise of that name "
-                                  f"(bundled: {', '.join(bundled())})")
+    close = nearest(spec, bundled())
+    raise ExerciseError(spec, "", "no such file and no bundled exercise of that name" + (
+        f"; did you mean {close}?" if close else f" (bundled: {', '.join(bundled())})"))
 
 
 def shown_name(path: Path) -> str:
