@@ -126,3 +126,19 @@ def test_not_utf8_and_directory(tmp_path):
     path.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(ExerciseError, match="is not UTF-8 text"):
         load(str(path))
+
+
+@pytest.mark.parametrize("text, said", [
+    # tomllib notices an unclosed array on the next line: where it was opened is said too
+    ('title = "x"\n\n[network]\nsizes = [2, 2, 2]\n\nactivation = ["tanh", "sigmoid"\nloss = "half_sse"\n',
+     "TOML: Unclosed array (noticed at line 7, column 1); the [ opened at line 6 is not closed"),
+    ('title = """A title\n\n[network]\nsizes = [2, 2, 2]\n',
+     'TOML: Unterminated string (noticed at the end of the file); the """ opened at line 1 is not closed'),
+    ('title = "x"\nsizes = = 2\n', "TOML: Invalid value (noticed at line 2, column 9)"),
+])
+def test_a_toml_error_says_where_it_was_noticed_and_what_is_left_open(tmp_path, text, said):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ExerciseError) as e:
+        load(str(path))
+    assert str(e.value) == f"{path}: {said}"

@@ -107,8 +107,13 @@ def _read_course_file(path: Path) -> dict:
     if not path.is_file():
         return {}
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        text = path.read_text(encoding="utf-8")
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        from .toml_errors import toml_problem
+
+        raise CourseError(f"{path}: cannot be read ({toml_problem(text, e)})") from None
+    except (OSError, UnicodeDecodeError) as e:
         raise CourseError(f"{path}: cannot be read ({e})") from None
     unknown = set(doc) - {"title", "exercises"}
     if unknown:

@@ -29,6 +29,7 @@ from ..engine.network import Network, check_combination
 from ..engine.training import MODES, Settings
 from .catalog import bundled, bundled_dir, nearest
 from .errors import ExerciseError  # noqa: F401 (defined there, raised and caught as exercise.ExerciseError)
+from .toml_errors import toml_problem
 
 # What a file may hold at all; what a lesson may cost (its steps, its training) is
 # bounds.py's, checked with the worked update.
@@ -135,11 +136,12 @@ def load(spec: str, seed: int | None = None) -> Exercise:
         raise ExerciseError(shown, "", "starts with a byte-order mark (BOM), which TOML does not allow: "
                                        "save it as UTF-8 without BOM")
     try:
-        doc = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        doc = tomllib.loads(text)
     except UnicodeDecodeError:
         raise ExerciseError(shown, "", "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as e:
-        raise ExerciseError(shown, "TOML", str(e)) from None
+        raise ExerciseError(shown, "TOML", toml_problem(text, e)) from None
     except RecursionError:  # tomllib reads nested arrays and tables recursively
         raise ExerciseError(shown, "TOML", "lists or tables nested too deeply to be read") from None
     return _Reader(shown, path).read(doc, seed)
