@@ -332,10 +332,25 @@ def _list(args) -> int:
     if lessons.folder is not None:
         print(lessons.title)
     for e in lessons.entries:
-        print(f"{e.name:<{width}}{e.problem or e.title}")
-        if not e.problem and (e.teaches or e.summary):
+        why = e.problem or _unopenable(e, lessons)
+        print(f"{e.name:<{width}}{why or e.title}")
+        if not why and (e.teaches or e.summary):
             print(f"{'':<{width}}{e.teaches or e.summary}")
     return 0
+
+
+def _unopenable(entry, lessons) -> str:
+    """Why a course's lesson that has a title cannot be opened all the same ('' when it can):
+    a teacher's file is read whole, as opening it would (the bundled ones are checked by their tests)."""
+    if lessons.folder is None:
+        return ""
+    from .lesson.exercise import ExerciseError, load
+
+    try:
+        load(entry.spec)
+    except ExerciseError as e:
+        return "cannot be opened: " + (f"{e.key}: {e.problem}" if e.key else e.problem)
+    return ""
 
 
 def _check(args) -> int:

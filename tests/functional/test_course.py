@@ -191,3 +191,18 @@ def test_every_teacher_command_takes_a_course_lesson_by_name(folder, monkeypatch
         monkeypatch.undo()
     r = bptutor("verify", "--help")
     assert "--course DIR" in r.stdout and "a lesson of --course DIR by its file's name" in " ".join(r.stdout.split())
+
+
+def test_list_marks_a_lesson_that_cannot_be_opened(folder, capsys):
+    """A file with a title reads as a lesson, but one that opening would refuse (an unknown
+    activation) is marked so in list, with its reason, and the others are listed as ever."""
+    three = folder / "three.toml"
+    three.write_text(re.sub(r'activation = \[\s*"\w+"', 'activation = ["tanhh"', three.read_text(), count=1))
+    assert 'activation = ["tanhh"' in three.read_text()
+    assert cli.main(["--course", str(folder), "list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    column = len(LONG) + 2
+    line = next(x for x in out if x.startswith("three "))
+    assert line[column:].startswith("cannot be opened: network.activation") and "tanhh" in line
+    assert out[out.index(line) + 1].startswith(LONG)  # no teaching line under it
+    assert next(x for x in out if x.startswith("mazur "))[column:] == load("mazur").title
