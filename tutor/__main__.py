@@ -132,13 +132,14 @@ def parser() -> Parser:
     c.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer "
                    "only; 0.0.0.0: your network)")
     c.add_argument("--name", metavar="ROOM", help="the room's name (default: today's date); reopening a room by "
-                   "its name keeps its code and every learner's work")
+                   "its name keeps its code, its settings and every learner's work (a setting left out keeps "
+                   "the room's; one that differs is refused)")
     c.add_argument("--code", help="the room code (default: the room's earlier code, or a new random one)")
-    c.add_argument("--variants", action="store_true", help="a variant per learner, drawn from the name "
+    c.add_argument("--variants", action="store_true", default=None, help="a variant per learner, drawn from the name "
                    "(default: the same numbers for everyone)")
-    c.add_argument("--hints", type=int, choices=(0, 1, 2), default=2, help="hints a step allows (default 2)")
-    c.add_argument("--no-reveal", action="store_true", help="never show a learner the answer")
-    c.add_argument("--max-learners", type=_learners, default=40, metavar="N", help="at most N learners, 1 to 500 "
+    c.add_argument("--hints", type=int, choices=(0, 1, 2), default=None, help="hints a step allows (default 2)")
+    c.add_argument("--no-reveal", action="store_true", default=None, help="never show a learner the answer")
+    c.add_argument("--max-learners", type=_learners, default=None, metavar="N", help="at most N learners, 1 to 500 "
                    "(default 40)")
     c.add_argument("--no-dashboard", action="store_true", help="serve without the dashboard (until Ctrl+C)")
 
@@ -408,8 +409,9 @@ def _room(args) -> int:
     from .room import run
     from .room.config import RoomError
 
+    folder = getattr(args, "course", None)
+    args.exercises_given = bool(args.exercises or folder)   # none: a reopened room keeps its lessons
     if not args.exercises:  # the course's lessons, or the bundled ones
-        folder = getattr(args, "course", None)
         args.exercises = [folder] if folder else bundled()
     else:
         args.exercises = [_spec(args, name) for name in args.exercises]

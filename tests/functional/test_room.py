@@ -798,3 +798,172 @@ async def test_the_rooms_summary_and_help_offer_only_what_the_room_allows(tmp_pa
         help_text = str(app.screen.query_one("#help-text", Static).render())
         assert "its formula" in help_text and "the formula with numbers" not in help_text
         assert "the answer" not in help_text  # one hint, no answers shown in this room
+
+
+# --- opening a room: once at a time, as it was, recorded only once it listens ------------------
+def room_process(home: Path, *args: str):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "tutor", "room", "mazur", "--no-dashboard", "--port", "0", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, BPTUTOR_HOME=str(home)))
+
+
+def room_opened(process) -> int:
+    """The port of a room started by room_process, once it says it is open."""
+    line = process.stdout.readline()
+    assert "is open" in line, line + process.stderr.read()
+    return int(re.search(r":(\d+) and type", line).group(1))
+
+
+async def test_a_room_open_is_refused_a_second_time_and_reopens_after_a_crash():
+    """The teacher's trial: a second `bptutor room --name ws1` served beside the first without
+    a word, and closing it removed the zygote's socket under every learner of the first."""
+    import signal
+    import subprocess
+    import sys
+
+    home = Path(tempfile.mkdtemp(prefix="bptutor-lock-"))
+    first = room_process(home, "--name", "ws1")
+    try:
+        port = room_opened(first)
+        folder = home / "rooms" / "ws1"
+        code = RoomConfig.load(folder / "room.json").code
+        c = PageClient(f"http://127.0.0.1:{port}")
+        try:
+            assert await c.join("Ann Lee", code) == 200
+            await c.connect()
+            await c.wait_for("step 1 of 32", timeout=60)
+            second = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "tutor", "room", "mazur",
+                                             "--name", "ws1", "--port", "0", "--no-dashboard"],
+                                             capture_output=True, text=True, timeout=120,
+                                             env=dict(os.environ, BPTUTOR_HOME=str(home)))
+            assert second.returncode == 2 and second.stdout == ""
+            assert second.stderr == (f"bptutor: room ws1 is already open (on 127.0.0.1:{port}, process "
+                                     f"{first.pid}): close it first, or give another --name.\n")
+            # the first room still serves, its zygote too, and its learner stays
+            assert first.poll() is None and (folder / "zygote.sock").exists()
+            mark = c.mark()
+            await c.keys("0.3775" + ENTER)
+            assert await c.wait_for("✓ Right.", "✗ Not yet.", since=mark) == "✓ Right."
+            assert await PageClient(f"http://127.0.0.1:{port}").join("Bo Chen", code) == 200
+        finally:
+            await c.close()
+        first.send_signal(signal.SIGKILL)   # a crash: the kernel lets the lock go
+        first.wait()
+        again = room_process(home, "--name", "ws1")
+        try:
+            room_opened(again)
+            assert again.stdout.readline().startswith("Reopened as it was: 1 lesson; the same numbers")
+        finally:
+            again.send_signal(signal.SIGTERM)
+            again.wait(timeout=60)
+    finally:
+        for p in (first,):
+            if p.poll() is None:
+                p.kill()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def reopen(home: Path, *argv: str):
+    """`bptutor room ...` as far as the room to open (nothing listens)."""
+    from tutor.__main__ import parser, route
+    from tutor.room.run import make_room as room_to_open
+
+    p = parser()
+    args = p.parse_args(route(p, ["room", *argv]))
+    args.exercises_given = bool(args.exercises)
+    if not args.exercises:
+        args.exercises = ["mazur", "xor"]
+    return room_to_open(args, home)[0]
+
+
+def test_reopening_a_room_keeps_its_settings_or_says_why_not(capsys):
+    """The teacher's trial: reopening ws1 without --variants wrote "variants": false to its
+    file; the running room gave new learners the shared numbers and a returning learner lost
+    her variant."""
+    from tutor.__main__ import main
+
+    home = Path(os.environ["BPTUTOR_HOME"])
+    room = reopen(home, "mazur", "--name", "ws1", "--variants", "--hints", "1", "--no-reveal")
+    room.save(home / "rooms" / "ws1" / "room.json")
+    stored = RoomConfig.load(home / "rooms" / "ws1" / "room.json")
+    # no settings, or the same ones: the room as it was (a flag left out keeps the room's)
+    for argv in ([], ["mazur"], ["--variants"], ["mazur", "--variants", "--hints", "1", "--no-reveal"]):
+        again = reopen(home, "--name", "ws1", *argv)
+        assert (again.exercises, again.variants, again.hints, again.reveal, again.code) == (
+            ["mazur"], True, 1, False, stored.code)
+    # a setting that differs: refused in one sentence, the file untouched
+    before = (home / "rooms" / "ws1" / "room.json").read_bytes()
+    for argv, said in [(["--hints", "2"], "room ws1 allows 1 hint a step: open it with --hints 1 (or without "
+                                          "--hints), or give another --name."),
+                       (["xor"], "room ws1 has the lessons A Step by Step Backpropagation Example: open it without lessons or "
+                                 "--course (or with the same ones), or give another --name."),
+                       (["mazur", "xor", "--hints", "0"], "room ws1 has the lessons A Step by Step Backpropagation Example; it "
+                        "allows 1 hint a step: open it without lessons or --course (or with the same ones) and "
+                        "with --hints 1 (or without --hints), or give another --name.")]:
+        assert main(["room", *argv, "--name", "ws1", "--port", "0", "--no-dashboard"]) == 2
+        assert capsys.readouterr().err == f"bptutor: {said}\n"
+    plain = reopen(home, "mazur", "--name", "ws2")
+    plain.save(home / "rooms" / "ws2" / "room.json")
+    assert main(["room", "mazur", "--name", "ws2", "--variants", "--port", "0", "--no-dashboard"]) == 2
+    assert capsys.readouterr().err == ("bptutor: room ws2 gives everyone the same numbers: open it without "
+                                       "--variants, or give another --name.\n")
+    plain.reveal = False
+    plain.save(home / "rooms" / "ws2" / "room.json")
+    assert reopen(home, "--name", "ws2").reveal is False
+    assert (home / "rooms" / "ws1" / "room.json").read_bytes() == before
+
+
+def test_a_room_that_could_not_listen_is_not_recorded(capsys):
+    """The teacher's trial: `bptutor room mazur --name ws2` on a busy port exited cleanly, but
+    ws2 stayed (in the rooms, a stale zygote.sock), and plain `bptutor gradebook` then printed
+    ws2's empty gradebook instead of the room that had opened."""
+    import socket
+
+    from tests.room_class import fill
+    from tutor.__main__ import main
+
+    home = Path(os.environ["BPTUTOR_HOME"])
+    room, _ = make_room(home)
+    fill(room)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        assert main(["room", "mazur", "--name", "ws2", "--port", port, "--no-dashboard"]) == 2
+        assert "cannot listen on 127.0.0.1:" + port in capsys.readouterr().err
+        assert not (home / "rooms" / "ws2").exists()
+        # a room reopened on a busy port keeps its file as it was
+        before = (home / "rooms" / "test-room" / "room.json").read_bytes()
+        os.utime(home / "rooms" / "test-room" / "room.json", (0, 0))
+        assert main(["room", "mazur", "--name", "test-room", "--port", port, "--no-dashboard"]) == 2
+        assert (home / "rooms" / "test-room" / "room.json").read_bytes() == before
+        assert not (home / "rooms" / "test-room" / "zygote.sock").exists()
+    capsys.readouterr()
+    assert main(["gradebook"]) == 0   # the last room that opened
+    assert capsys.readouterr().out.splitlines()[1].startswith("test-room,Ann Lee,")
+    empty = RoomConfig(room="ws3", code=CODE, exercises=["mazur"], home=str(home), opened=time.time() - 5)
+    empty.save(home / "rooms" / "ws3" / "room.json")
+    assert main(["gradebook", "--room", "ws3"]) == 0
+    said = capsys.readouterr()
+    assert said.err == "room ws3: nobody came in.\n" and said.out.startswith("room,learner,")
+
+
+async def test_a_learner_who_gave_the_code_and_never_opened_the_page_has_a_gradebook_row(room_server):
+    """Zed gave the code and never opened the lesson's page: the dashboard counted and listed
+    him ('Zed gone 16:47'), the gradebook had no row for him."""
+    from tutor.room.board import make_board
+    from tutor.room.run import room_files
+
+    server = room_server()
+    c = PageClient(f"http://127.0.0.1:{server.port}")
+    try:
+        assert await c.join("zed", CODE) == 200
+    finally:
+        await c.close()
+    board = make_board(server.config, {"mazur": []}, presence=server.presence())
+    assert [p.learner for p in board.people] == ["Zed"]
+    book = room_files(server.config)[0].splitlines()
+    assert book[1:] == ["test-room,Zed," + ",".join(["0"] * 12)]

@@ -279,9 +279,24 @@ class RoomServer:
             return web.Response(status=403, text=join_page(self.titles, str(e), name), content_type="text/html")
         log.info("joined: %s from %s", learner, request.remote)
         self.seen[learner] = time.time()
+        # in the store now, not when the lesson's page opens: the gradebook has a row for
+        # everyone the dashboard shows, also a learner who never opened the page
+        await asyncio.get_running_loop().run_in_executor(None, self._record_join, learner)
         response = web.HTTPSeeOther("/")
         response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/")
         raise response
+
+    def _record_join(self, learner: str) -> None:
+        from .learner import room_store
+
+        try:
+            store = room_store(self.config, learner)
+            try:
+                store.join()
+            finally:
+                store.close()
+        except Exception as e:  # noqa: BLE001 (the store says its own trouble; the learner still comes in)
+            log.warning("the join of %s was not stored (%s)", learner, e)
 
     async def websocket(self, request: web.Request) -> web.StreamResponse:
         learner = self.gate.learner(request.cookies.get(COOKIE))
@@ -400,6 +415,10 @@ class RoomServer:
             loop.run_until_complete(self.open())
         except BaseException as e:  # e.g. the port is taken: said by the caller
             self._error = e
+            try:  # the zygote started before the port was refused: it ends, its socket goes
+                loop.run_until_complete(self.close())
+            except Exception:  # noqa: BLE001 (the first error is the one said)
+                pass
             self._ready.set()
             loop.close()
             return
