@@ -342,3 +342,70 @@ def test_a_quiz_names_no_slip_upstream_of_the_values_it_gives():
     quiz = Quiz([Question(w.ex, "", step, w.context, w.exact, _given(step, w.solution, w.exact))])
     v = quiz.submit(f"{ONE_OUTPUT_W1:.9g}")
     assert v.mistake is None and v.where is None and v.status is Status.WRONG
+
+
+# --- 2. verdicts: slips inside the tolerance, slips that give the same number -------------
+
+def test_an_update_within_tolerance_whose_digits_are_a_carried_slips_is_named():
+    """w3+ typed 0.249753 (exact 0.2497511): inside the 1% on the step, but the digits are
+    the derivative taken on net_h2 (0.24975339), not the right value."""
+    assert exact("mazur", "w3 - eta*dE_total_dout_h2*net_h2*(1-net_h2)*i1") == pytest.approx(0.249753388, abs=1e-9)
+    v = judge("mazur", "w3+", "0.249753")
+    assert v.status is Status.MISTAKE and v.mistake.key == "derivative_on_net" and v.where == "dout_h2/dnet_h2"
+    assert v.message.startswith("That is w3+ with a slip in dout_h2/dnet_h2. The derivative is written")
+
+
+def test_w6_new_with_out_h1_for_out_h2_is_named_from_its_digits():
+    """w6+ with out_h1 used in dE_total/dw6: 0.40891648 (exact 0.408666186)."""
+    value = exact("mazur", "w6 - eta*delta_o1*out_h1")
+    assert value == pytest.approx(0.408916480, abs=1e-9)
+    v = judge("mazur", "w6+", "0.40892")
+    assert v.status is Status.MISTAKE and v.mistake.key == "wrong_input", v.message
+    assert "you used out_h1" in v.message
+
+
+def test_digits_that_fit_two_slips_ask_for_more_not_right():
+    """0.4089 for w6+ rounds neither to 0.408666 nor to one slip: out_h1 for out_h2 gives
+    0.408916, the logistic applied twice at out_h1 gives 0.408881. Both named, none credited."""
+    v = judge("mazur", "w6+", "0.4089")
+    assert v.status is Status.MORE_DIGITS, v.message
+    assert "wrong input for the weight in dnet_o1/dw6" in v.message
+    assert "logistic function applied twice in out_h1" in v.message
+
+
+@pytest.mark.parametrize("step_id, text", [("w6+", "0.4087"), ("w3+", "0.24975"), ("w6+", "0.408666")])
+def test_digits_that_round_to_the_right_value_stay_right(step_id, text):
+    assert judge("mazur", step_id, text).status is Status.RIGHT
+
+
+def test_two_slips_with_the_same_number_are_both_named():
+    """w7+ 0.4887: the gradient added (0.5 + 0.5*0.0226..) and the sign of -(target - out)
+    flipped in dE_total/dout_o2 give exactly the same number; the step's own is kept."""
+    added = exact("mazur", "w7 + eta*dE_total_dw7")
+    flipped = exact("mazur", "w7 - eta*(-dE_total_dout_o2)*dout_o2_dnet_o2*out_h1")
+    assert added == pytest.approx(flipped, rel=1e-12) == pytest.approx(0.488699, abs=1e-6)
+    v = judge("mazur", "w7+", "0.4887")
+    assert v.status is Status.MISTAKE and v.mistake.key == "gradient_added" and v.where is None
+    assert v.message == ("Two slips give exactly this number (0.488699): gradient added instead of subtracted; "
+                         "or sign of -(target - out) in dE_total/dout_o2. I cannot tell which you made. "
+                         "The formula is w7 - eta*dE_total/dw7.")
+
+
+def test_softmax_delta_with_the_slope_multiplied_in_is_named():
+    v = judge("softmax", "delta_o1_s1", "(out_o1_s1-target_o1_s1)*out_o1_s1*(1-out_o1_s1)")
+    assert v.status is Status.MISTAKE and v.mistake.key == "slope_not_cancelled"
+    assert v.message == ("With cross-entropy the output's slope and the loss's derivative cancel, so "
+                         "delta_o1_s1 = out_o1_s1 - target_o1_s1; you multiplied by out_o1_s1*(1-out_o1_s1) once more.")
+
+
+def test_a_hidden_bias_gradient_with_one_outputs_delta_is_named_in_a_quiz_and_carried():
+    """dE_total/db1 = delta_h1 + delta_h2 made with delta_o1's parts only: 0.028363996
+    (exact 0.0)."""
+    value = exact("mazur", "delta_o1*w5*dout_h1_dnet_h1 + delta_o1*w6*dout_h2_dnet_h2")
+    assert value == pytest.approx(0.028363996, abs=1e-9)
+    w = worked("mazur")
+    step = next(s for s in w.steps if s.id == "dE_total/db1")
+    v = check(step, parse(f"{value:.9g}", {}), w.context, w.exact, {}, upstream=False)  # as a quiz asks it
+    assert v.status is Status.MISTAKE and v.mistake.key == "one_output_only", v.message
+    assert v.message.endswith("you used only the part through o1.")
+    later = [c for c in carried(step, w.context, w.exact)]  # noqa: F841 (b1+ is not asked in mazur)

@@ -105,13 +105,10 @@ def check(step: Step, answer: Answer, ctx: Context, exact: Mapping[str, float],
     if step.kind == "update":
         return _check_update(step, answer, ctx, exact, own, upstream)
     mistakes = list(candidates(step, get_exact, ctx))
-    if matches(answer, step.value) and not rounds_to(step.value, answer):
-        # within tolerance, but the digits as typed pin down a known mistake's value and
-        # not the right one (the post's 0.291027924 against 0.291027774): say which
-        for mistake, value, fields in mistakes:
-            if rounds_to(value, answer):
-                return Verdict(Status.MISTAKE, _fill(mistake, fields), mistake)
     if matches(answer, step.value):
+        pinned = _pinned_within(step, answer, _options(step, ctx, exact, mistakes, upstream))
+        if pinned is not None:
+            return pinned
         if not close(answer.value, step.value):
             if answer.significant is not None and answer.significant < 2 and step.value != 0:
                 return Verdict(Status.MORE_DIGITS, "One significant digit cannot show the method.")
@@ -127,8 +124,13 @@ def _check_update(step: Step, answer: Answer, ctx: Context, exact, own, upstream
     param, _eta, grad = step.depends
     before = exact[param]
     eta = ctx.eta
-    if _implied_step_matches(answer, before, eta * exact[grad]) or close(answer.value, step.value, 1e-12):
+    if close(answer.value, step.value, 1e-12):
         return Verdict(Status.RIGHT, "Right.")
+    if _implied_step_matches(answer, before, eta * exact[grad]):
+        # within 1% of the step, but the digits typed may be a slip's (out_h1 for out_h2 in w6+)
+        mistakes = list(candidates(step, exact.__getitem__, ctx))
+        pinned = _pinned_within(step, answer, _options(step, ctx, exact, mistakes, upstream))
+        return pinned if pinned is not None else Verdict(Status.RIGHT, "Right.")
     if rounds_to(step.value, answer):
         return Verdict(Status.MORE_DIGITS, f"{param} moves by only {abs(eta * exact[grad]):.3g}, so "
                        "the change has to show in your answer.")
@@ -138,6 +140,52 @@ def _check_update(step: Step, answer: Answer, ctx: Context, exact, own, upstream
 
     mistakes = list(candidates(step, exact.__getitem__, ctx))
     return _diagnose(step, answer, ctx, exact, own, mistakes, implied, upstream)
+
+
+def _options(step: Step, ctx: Context, exact, mistakes: list, upstream: bool) -> list[tuple]:
+    """(mistake, value, fields, at): the step's own mistakes, then (upstream) the slips
+    carried into it from earlier steps, nearest first; at is None for the step's own."""
+    options = [(m, v, f, None) for m, v, f in mistakes]
+    if upstream:
+        options += [(c.mistake, c.value, c.fields, c.at) for c in carried(step, ctx, exact)]
+    return options
+
+
+def _pinned_within(step: Step, answer: Answer, options: list[tuple]) -> Verdict | None:
+    """An answer within tolerance whose digits as typed do not round to the right value but
+    single out one known or carried slip's value (round to it, or agree with it to full
+    precision): that slip, named (the post's 0.291027924 against 0.291027774). A subtle
+    slip, far inside the tolerance, is no mistake: right, with the slip as a note. None
+    when the digits point at no slip, or cannot tell the slip from the right value."""
+    if rounds_to(step.value, answer) or close(answer.value, step.value, 1e-9):
+        return None
+    if answer.literal and ((answer.significant or 0) < 2 or truncates_to(step.value, answer)):
+        return None
+    pinned = [o for o in options if rounds_to(o[1], answer) or close(answer.value, o[1], 1e-9)]
+    if not pinned:
+        return None
+    if not _one_value([o[1] for o in pinned]):  # the digits fit two slips' numbers: no single name
+        names = _described(pinned)
+        return Verdict(Status.MORE_DIGITS, "Your digits fit known slips better than the right value: "
+                       f"{'; or '.join(names[:3])}. Type more digits, so that I can tell.")
+    mistake, _, fields, at = pinned[0]
+    if mistake.subtle and at is None:
+        tolerance = UPDATE_RELATIVE if step.kind == "update" else RELATIVE
+        return Verdict(Status.RIGHT, f"Right to within {tolerance:g} (exact {step.value:.9g}). Your digits match "
+                       f"another figure: {_fill(mistake, fields)}")
+    return _verdict(step, pinned[0], alike=pinned)
+
+
+def _described(options: list[tuple]) -> list[str]:
+    """Each distinct slip among these candidates in a few words, one per mistake (a slip
+    carried through several steps is named where it starts, the farthest upstream)."""
+    by_key: dict[str, tuple[str, bool]] = {}
+    for m, _, _, at in options:
+        if by_key.get(m.key, ("", False))[1]:
+            continue  # the step's own mistake stands for the same slip made upstream
+        what = m.name if at is None else f"{m.name} in {at[0] if len(at) == 1 else ', '.join(at)}"
+        by_key[m.key] = (what, at is None)  # carried ones come nearest first: the last is where it starts
+    return [what for what, _ in by_key.values()]
 
 
 def _one_value(values: list[float]) -> bool:
@@ -170,23 +218,35 @@ def _name_mistake(answer: Answer, right: float, options: list[tuple], same: Call
     return ("named" if sure else "unsure"), rounded[0]
 
 
-def _verdict(step: Step, option: tuple, note: str = "") -> Verdict:
-    """A named mistake: its own sentence, and where it was made when that is upstream."""
-    mistake, _, fields, at = option
+def _slip_in(at: tuple[str, ...]) -> str:
+    return f"a slip in {at[0]}" if len(at) == 1 else f"the same slip in {', '.join(at[:-1])} and {at[-1]}"
+
+
+def _verdict(step: Step, option: tuple, note: str = "", alike: list[tuple] = ()) -> Verdict:
+    """A named mistake: its own sentence, and where it was made when that is upstream.
+    alike: candidates that may give the very same number; when some of them are other
+    slips, the digits cannot tell which was made, so the sentence names them all (the
+    mistake kept is the first, the step's own before carried ones)."""
+    mistake, value, fields, at = option
+    others = _described([o for o in alike if o[0].key != mistake.key and _one_value([o[1], value])])
+    if others:
+        first = mistake.name if at is None else f"{mistake.name} in {', '.join(at)}"
+        names = [first, *others[:2]]
+        text = (f"{'Two' if len(names) == 2 else 'Several'} slips give exactly this number ({value:.6g}): "
+                f"{'; '.join(names[:-1])}; or {names[-1]}. I cannot tell which you made. "
+                f"The formula is {step.formula}.")
+        return Verdict(Status.MISTAKE, text + note, mistake, where=None if at is None else ", ".join(at))
     text = _fill(mistake, fields)
     if at is not None:
-        where = f"a slip in {at[0]}" if len(at) == 1 else f"the same slip in {', '.join(at[:-1])} and {at[-1]}"
-        text = f"That is {step.id} with {where}. {text}"
+        text = f"That is {step.id} with {_slip_in(at)}. {text}"
     return Verdict(Status.MISTAKE, text + note, mistake, where=None if at is None else ", ".join(at))
 
 
 def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> Verdict:
-    options = [(m, v, f, None) for m, v, f in mistakes]
-    if upstream:
-        options += [(c.mistake, c.value, c.fields, c.at) for c in carried(step, ctx, exact)]
+    options = _options(step, ctx, exact, mistakes, upstream)
     outcome, option = _name_mistake(answer, step.value, options, same)
     if outcome == "named" and option[3] is None:
-        return _verdict(step, option)
+        return _verdict(step, option, alike=options)
     held = option if outcome == "named" else None  # a slip upstream: named unless the answer is right after all
     unsure = outcome == "unsure"
     # follow-through: the step done right on the learner's own earlier values
@@ -205,7 +265,7 @@ def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> V
             return Verdict(Status.RIGHT, f"Worked from your {yours}: carry more digits, so that later "
                            "steps stay close to the exact values.", upstream=differing)
     if held is not None:
-        return _verdict(step, held)
+        return _verdict(step, held, alike=options)
     if truncates_to(step.value, answer) and (answer.significant or 0) >= 2:
         return Verdict(Status.MORE_DIGITS, "Close, but cut short: round the last digit rather than "
                        "dropping the rest, or type more of them.")

@@ -233,6 +233,34 @@ def _one_output_only(s, get, ctx):
         yield get(part), {"q": s.id, "part": part, "all": "both" if n == 2 else f"all {n}"}
 
 
+def _bias_one_output_only(s, get, ctx):
+    """A hidden bias's gradient with every hidden delta made of one output's part only:
+    sum over the neurons h it feeds of dE_o/dout_h * dout_h/dnet_h, for one output o."""
+    if s.phase != "hidden":
+        return
+    # a bias of its own: (dE_total/dout_h, dout_h/dnet_h); shared: the deltas of its layer
+    chains = [ctx.by_id[d].depends for d in s.depends] if s.depends[0].startswith("delta_") else [s.depends]
+    parts = [ctx.by_id[d_out].depends for d_out, _dnet in chains]
+    if len(parts[0]) < 2:
+        return
+    for i, part in enumerate(parts[0]):
+        value = sum(get(p[i]) * get(dnet) for p, (_, dnet) in zip(parts, chains))
+        yield value, {"q": s.id, "output": part.split("/")[0][len("dE_"):], "all": len(parts[0])}
+
+
+def _slope_after_cancelled(s, get, ctx):
+    """Softmax (or logistic) outputs with cross-entropy: the delta is out - target, the
+    activation's slope already cancelled; multiplied by out(1 - out) once more."""
+    loss = losses.get(ctx.ex.network.loss)
+    if s.phase != "output" or len(s.depends) != 2 or not s.depends[0].startswith("out_"):
+        return
+    out, target = s.depends
+    if ctx.activation_of(out) in loss.delta_is_out_minus_target:
+        slope = activations.SIGMOID  # softmax's own slope, dout_k/dnet_k, is the logistic's: out(1 - out)
+        yield ((get(out) - get(target)) * float(slope.derivative(None, get(out))),
+               {"q": s.id, "slope": slope.derivative_formula.format(out=out), "formula": s.formula})
+
+
 def _sum_of_parts(s, get, ctx, part_mistake):
     """dE_total/dout_h with the same slip made in every part of the sum."""
     if s.phase != "hidden":
@@ -424,6 +452,9 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
            "errors added up, so its gradient adds theirs."), _mean_for_sum),
     ],
     "dE_db": [
+        (M("one_output_only", "only one output's contribution",
+           "Each hidden neuron feeds all {all} outputs, so its delta sums the parts through each of them; "
+           "you used only the part through {output}."), _bias_one_output_only),
         (M("sign", "sign of the gradient", "Mind the sign: the gradient is out - target times the rest, "
            "not target - out."), _sign),
         (M("mean_for_sum", "the mean over samples where the sum belongs",
@@ -431,6 +462,9 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
            "errors added up, so its gradient adds theirs."), _mean_for_sum),
     ],
     "delta": [
+        (M("slope_not_cancelled", "the slope multiplied in where cross-entropy cancels it",
+           "With cross-entropy the output's slope and the loss's derivative cancel, so {q} = {formula}; "
+           "you multiplied by {slope} once more."), _slope_after_cancelled),
         (M("derivative_left_out", "the output's derivative left out of a delta",
            "A node delta is dE/dout times dout/dnet; you left out {dout}."), _chain_without_dout),
         (M("sign", "sign of the delta", "Mind the sign of {q}: dE/dout = -(target - out) = out - target."), _sign),
