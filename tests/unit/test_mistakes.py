@@ -388,7 +388,8 @@ def test_two_slips_with_the_same_number_are_both_named():
     assert v.status is Status.MISTAKE and v.mistake.key == "gradient_added" and v.where is None
     assert v.message == ("Two slips give exactly this number (0.488699): gradient added instead of subtracted; "
                          "or sign of -(target - out) in dE_total/dout_o2. I cannot tell which you made. "
-                         "The formula is w7 - eta*dE_total/dw7.")
+                         "If it is the first: The gradient points uphill; to go down, subtract it: "
+                         "w7+ = w7 - eta * dE_total/dw7.")
 
 
 def test_softmax_delta_with_the_slope_multiplied_in_is_named():
@@ -408,4 +409,8 @@ def test_a_hidden_bias_gradient_with_one_outputs_delta_is_named_in_a_quiz_and_ca
     v = check(step, parse(f"{value:.9g}", {}), w.context, w.exact, {}, upstream=False)  # as a quiz asks it
     assert v.status is Status.MISTAKE and v.mistake.key == "one_output_only", v.message
     assert v.message.endswith("you used only the part through o1.")
-    later = [c for c in carried(step, w.context, w.exact)]  # noqa: F841 (b1+ is not asked in mazur)
+    # and carried: b1+ where the biases are updated, worked with that slip upstream
+    value = exact("mazur-biases", "b1 - eta*(delta_o1*w5*dout_h1_dnet_h1 + delta_o1*w6*dout_h2_dnet_h2)")
+    v = judge("mazur-biases", "b1+", f"{value:.9g}")
+    assert v.status is Status.MISTAKE and v.mistake.key == "one_output_only", v.message
+    assert v.message.startswith("That is b1+ with a slip in dE_total/db1. Each hidden neuron feeds all 2 outputs")

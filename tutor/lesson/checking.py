@@ -7,13 +7,19 @@
   pass wrong methods.
 - Too few digits to tell the right answer from a known mistake: "give more digits"; enough
   digits to tell them apart, matching the mistake and not the right value: that mistake.
+  This holds inside the tolerance too (an update's 1% included), for the step's own and the
+  carried mistakes: digits that do not round to the right value but to one slip's value name
+  it (to two slips' values: more digits); a subtle slip (far inside the tolerance, the post's
+  0.291027924 for E_total+) leaves the answer right, with a note.
   A mistake is named from a rounded answer only when its digits single it out: one
   candidate rounds to it, the right value neither rounds nor truncates to it, and it has
   at least two significant digits (0.7 for out_o1 = 0.751 could be a truncation).
 - A wrong answer is compared with the known mistakes, first on the exact upstream
   values, the step's own and those made at an earlier step and carried into this one
   (carried.py: "That is w3+ with a slip in dE_total/dout_h2"); candidates that agree with
-  it but give different numbers are told apart by the digits typed, else none is named.
+  it but give different numbers are told apart by the digits typed, else none is named;
+  different slips giving the very same number are named together in one sentence (the
+  step's own is the one kept for the summary).
   Then (follow-through) with the step done right on the learner's own earlier
   answers as typed, then with the mistakes on those.
 - An answer accepted as right is right (a lesson credits nothing else): names in
@@ -234,7 +240,7 @@ def _verdict(step: Step, option: tuple, note: str = "", alike: list[tuple] = ())
         names = [first, *others[:2]]
         text = (f"{'Two' if len(names) == 2 else 'Several'} slips give exactly this number ({value:.6g}): "
                 f"{'; '.join(names[:-1])}; or {names[-1]}. I cannot tell which you made. "
-                f"The formula is {step.formula}.")
+                f"If it is the first: {_fill(mistake, fields)}")
         return Verdict(Status.MISTAKE, text + note, mistake, where=None if at is None else ", ".join(at))
     text = _fill(mistake, fields)
     if at is not None:
