@@ -19,7 +19,8 @@
   (carried.py: "That is w3+ with a slip in dE_total/dout_h2"); candidates that agree with
   it but give different numbers are told apart by the digits typed, else none is named;
   different slips giving the very same number are named together in one sentence (the
-  step's own is the one kept for the summary).
+  step's own is the one kept for the summary); an expression shows its method, so it gets
+  the first one's sentence.
   Then (follow-through) with the step done right on the learner's own earlier
   answers as typed, then with the mistakes on those.
 - An answer accepted as right is right (a lesson credits nothing else): names in
@@ -179,7 +180,7 @@ def _pinned_within(step: Step, answer: Answer, options: list[tuple]) -> Verdict 
         tolerance = UPDATE_RELATIVE if step.kind == "update" else RELATIVE
         return Verdict(Status.RIGHT, f"Right to within {tolerance:g} (exact {step.value:.9g}). Your digits match "
                        f"another figure: {_fill(mistake, fields)}")
-    return _verdict(step, pinned[0], alike=pinned)
+    return _verdict(step, pinned[0], alike=pinned if answer.literal else ())
 
 
 def _described(options: list[tuple]) -> list[str]:
@@ -252,7 +253,7 @@ def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> V
     options = _options(step, ctx, exact, mistakes, upstream)
     outcome, option = _name_mistake(answer, step.value, options, same)
     if outcome == "named" and option[3] is None:
-        return _verdict(step, option, alike=options)
+        return _verdict(step, option, alike=options if answer.literal else ())
     held = option if outcome == "named" else None  # a slip upstream: named unless the answer is right after all
     unsure = outcome == "unsure"
     # follow-through: the step done right on the learner's own earlier values
@@ -271,7 +272,7 @@ def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> V
             return Verdict(Status.RIGHT, f"Worked from your {yours}: carry more digits, so that later "
                            "steps stay close to the exact values.", upstream=differing)
     if held is not None:
-        return _verdict(step, held, alike=options)
+        return _verdict(step, held, alike=options if answer.literal else ())
     if truncates_to(step.value, answer) and (answer.significant or 0) >= 2:
         return Verdict(Status.MORE_DIGITS, "Close, but cut short: round the last digit rather than "
                        "dropping the rest, or type more of them.")
