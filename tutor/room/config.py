@@ -98,6 +98,12 @@ def normalise_name(raw: str) -> str:
     text = " ".join(text.split())
     if not any(c.isalpha() for c in text) or len(text) > MAX_NAME:
         return ""
-    # capitalising can decompose a letter (ῢ -> Ϋ̀ as three code points): composed again, so
-    # that a name normalised twice is the same name
-    return unicodedata.normalize("NFC", re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), text.lower()))
+    # capitalising can decompose a letter (ῢ -> Ϋ̀ as three code points, ῲ -> Ὼ and a combining
+    # iota that splits the word): composed again and repeated until it holds, so that a name
+    # normalised twice is the same name
+    for _ in range(4):
+        done = unicodedata.normalize("NFC", re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), text.lower()))
+        if done == text:
+            break
+        text = done
+    return text
