@@ -13,7 +13,7 @@ from tutor.lesson.exercise import load
 from tutor.lesson.live import controls
 from tutor.lesson.live.history import DRAWN_POINTS, MAX_POINTS, PATH_FLOATS
 from tutor.lesson.live.status import Status
-from tutor.lesson.live.surface import SHADES, surface_grid
+from tutor.lesson.live.surface import SHADES, legend, surface_grid
 from tutor.lesson.training_session import TrainingSession
 
 STALL = """
@@ -395,3 +395,10 @@ class TestNothingWaitsForTheCompiledLoop:
         monkeypatch.undo()
         f = s.frame()
         assert f.preparing == "" and {c.id for c in f.final} == {"E_total", "out_o1", "out_o2"}
+
+
+def test_the_surface_legend_tells_neighbouring_shades_apart():
+    """The learner's trial read '-'<0.0001 '='<0.0001 '+'<0.0001 at two digits."""
+    assert legend([1.02e-4, 1.04e-4, 1.21e-4, 0.3]) == ["0.000102", "0.000104", "0.000121", "0.3"]
+    assert legend([0.01, 0.02, 0.5]) == ["0.01", "0.02", "0.5"]
+    assert legend([0.2, 0.2]) == ["0.2", "0.2"]   # a flat stretch: equal bounds, equal labels

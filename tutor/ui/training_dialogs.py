@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from ..engine.steps import Solution
 from ..lesson.live.compare import CompareResult
-from ..lesson.live.surface import Surface, surface_grid
+from ..lesson.live.surface import Surface, legend, surface_grid
 from .error_plot import MARKERS, ErrorPlot
 
 HEAT = ("#1a9850", "#66bd63", "#a6d96a", "#d9ef8b", "#ffffbf", "#fee08b", "#fdae61", "#f46d43", "#d73027", "#a50026")
@@ -144,5 +144,5 @@ class SurfaceScreen(ModalScreen[None]):
             text.append("\n")
         text.append(" " * 8 + f"{g.a_range[0]:<.3g}".ljust(cols - 8) + f"{g.a_range[1]:>8.3g}", style="dim")
         box.update(text)
-        shades = "  ".join(f"{ch!r}<{b:.2g}" for ch, b in zip(" .:-=+*#%", g.bounds))
+        shades = "  ".join(f"{ch!r}<{b}" for ch, b in zip(" .:-=+*#%", legend(g.bounds)))
         self.query_one("#surface-legend", Static).update(Text(f"low error {shades}  '@' highest", style="dim"))

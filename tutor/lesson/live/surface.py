@@ -55,6 +55,16 @@ class SurfaceGrid:
     b_range: tuple[float, float]
 
 
+def legend(bounds: list[float]) -> list[str]:
+    """The shade boundaries with as few digits as tell neighbours apart (2 to 6
+    significant): at two digits a flat surface read '<0.0001' three times over."""
+    for digits in range(2, 7):
+        labels = [f"{b:.{digits}g}" for b in bounds]
+        if all(x != y for x, y, a, b in zip(labels, labels[1:], bounds, bounds[1:]) if a != b):
+            return labels
+    return labels
+
+
 def surface_grid(surface: Surface, cols: int, rows: int) -> SurfaceGrid:
     """The surface drawn in cols x rows cells: a (the first weight) across, b upwards.
     Shades are ten quantiles of log10(E); the path is •, its start S and its end E."""
