@@ -1,6 +1,7 @@
 """The tutor on screen, driven by Textual's pilot."""
 
 import pytest
+from textual.widgets import Static
 
 from tutor.lesson.exercise import load
 from tutor.ui.app import BPTutorApp
@@ -568,6 +569,8 @@ async def test_ctrl_c_says_how_to_quit_and_quits_when_pressed_again(mazur_app):
                     await pilot.press(key)
             await pilot.pause()
             assert isinstance(mazur_app.screen, screen)
+            if screen is HelpScreen:  # the help says so too
+                assert "quit (or Ctrl+C twice)" in str(mazur_app.screen.query_one("#help-text", Static).render())
             mazur_app.clear_notifications()
             mazur_app.quit_asked_at = float("-inf")  # each screen's first press
             await pilot.press("ctrl+c")

@@ -25,7 +25,7 @@ HELP_TEMPLATE = """[b]Keys[/b]
   Up/Down  your earlier answers to this step
   F1       this help
   Escape   back to the lessons
-  Ctrl+Q   quit
+{quit}
 
 [b]Answers[/b]
   A number: 0.3775   .3775   3.775e-1
@@ -42,7 +42,7 @@ HELP_TEMPLATE = """[b]Keys[/b]
 [b]Marks[/b]
   ✓ right          ✗ not right
   … give more digits    ! not readable"""
-HELP = HELP_TEMPLATE.format(f2=F2_LINES)
+HELP = HELP_TEMPLATE.format(f2=F2_LINES, quit="  Ctrl+Q   quit (or Ctrl+C twice)")
 
 
 def room_help(hints: int, reveal: bool) -> str:
@@ -58,7 +58,7 @@ def room_help(hints: int, reveal: bool) -> str:
     else:
         f2 = ("a hint: " if hints else "") + "; again: ".join(parts)
         f2 = "\n".join(textwrap.wrap(f2, 64, initial_indent="  F2       ", subsequent_indent=" " * 11))
-    return HELP_TEMPLATE.format(f2=f2)
+    return HELP_TEMPLATE.format(f2=f2, quit="  Ctrl+Q   quit")  # Ctrl+C copies in the browser
 
 
 class HelpScreen(ModalScreen[None]):
