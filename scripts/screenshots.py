@@ -1,6 +1,9 @@
 """Make the SVG screenshots in screenshots/ from the real app, driven by Textual's pilot.
 
     python scripts/screenshots.py
+
+The app runs against a store of its own in a throwaway directory (BPTUTOR_HOME), so the
+pictures are those of a first run whatever the user's own progress is.
 """
 
 from __future__ import annotations
@@ -56,7 +59,11 @@ async def room_dashboard() -> None:
 
 
 async def main() -> None:
+    import os
+    import tempfile
+
     OUT.mkdir(exist_ok=True)
+    os.environ["BPTUTOR_HOME"] = tempfile.mkdtemp(prefix="bptutor-screenshots-")
     if sys.argv[1:] == ["room"]:
         return await room_dashboard()
     await room_dashboard()
