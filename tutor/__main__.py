@@ -309,7 +309,18 @@ def _run_app(app) -> int:
     """Run the tutor; its exit status: 0 after a quit, non-zero when it ended on an
     unhandled exception (Textual sets return_code to 1 and prints the traceback)."""
     app.run()
+    _said_lost(app)
     return app.return_code or 0
+
+
+def _said_lost(app) -> None:
+    """Quit without answers that could not be written (the app asked first): say so, once
+    more tried, on the restored terminal."""
+    store = getattr(app, "store", None)
+    if store is not None and store.status.unsaved and not store.flush(wait=1.0):
+        from .ui.saving import not_saved
+
+        print(f"bptutor: {not_saved(store.status, lost=True)}", file=sys.stderr)
 
 
 def _quiz(args) -> int:

@@ -212,6 +212,79 @@ async def test_a_write_that_fails_mid_lesson_is_said_at_once_and_retried(tmp_pat
     assert [e.text for e in Store(tmp_path / "home").events("mazur", "")] == ["0.1"] * presses
 
 
+async def full_mid_lesson(app, pilot, answer="0.3775"):
+    """The disk fills up under a lesson: the next answer waits in memory."""
+    store = app.store
+    store.retry_every = None   # the test frees the disk and retries by hand
+    fill(store)
+    app.screen.query_one("#answer").value = answer
+    await pilot.press("enter")
+    await pilot.pause()
+    assert store.status.unsaved == 2
+
+
+async def test_quitting_with_answers_not_saved_asks_and_quits_once_they_are(tmp_path, monkeypatch):
+    """Today Ctrl+Q on a full disk quit at once and the answers on screen were gone without a word."""
+    from tutor.ui.app import BPTutorApp
+    from tutor.ui.saving import UnsavedScreen
+
+    monkeypatch.setenv("BPTUTOR_HOME", str(tmp_path / "home"))
+    app = BPTutorApp(load("mazur"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await full_mid_lesson(app, pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedScreen) and app.is_running
+        text = str(app.screen.query_one("#unsaved-text").render())
+        assert text.startswith("Your last 2 answers and hints are not saved yet: the disk holding ")
+        assert " is full." in text and "quits by itself once they are saved" in text
+        await pilot.press("escape")   # back to the lesson, the answer still there
+        await pilot.pause()
+        assert app.screen.lesson.current.step.id == "out_h1"
+        await pilot.press("ctrl+c", "ctrl+c")   # the other way to quit asks too
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedScreen)
+        app.store.db.execute("PRAGMA max_page_count = 1000000")   # space freed
+        assert app.store.flush()
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if not app.is_running:
+                break
+        assert not app.is_running   # quit, as asked, once all was written
+    assert [e.text for e in Store(tmp_path / "home").events("mazur", "")] == ["0.3775"]
+
+
+async def test_quitting_without_them_says_what_was_lost(tmp_path, monkeypatch, capsys):
+    from tutor.__main__ import _said_lost
+    from tutor.ui.app import BPTutorApp
+
+    monkeypatch.setenv("BPTUTOR_HOME", str(tmp_path / "home"))
+    app = BPTutorApp(load("mazur"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await full_mid_lesson(app, pilot)
+        await pilot.press("ctrl+q", "q")
+        await pilot.pause()
+        assert not app.is_running
+    _said_lost(app)
+    err = capsys.readouterr().err
+    assert err.startswith("bptutor: Your last 2 answers and hints were not saved: the disk holding ")
+    assert err.count("\n") == 1
+
+
+async def test_quitting_with_everything_saved_quits_at_once(tmp_path, monkeypatch):
+    from tutor.ui.app import BPTutorApp
+
+    monkeypatch.setenv("BPTUTOR_HOME", str(tmp_path / "home"))
+    app = BPTutorApp(load("mazur"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"0.3775", "enter", "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
 @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
 async def test_on_the_summary_no_notice_covers_the_text(tmp_path, monkeypatch, size):
     """The disk fills at the last step: the summary says the last answers are not saved,

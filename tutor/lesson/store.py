@@ -114,6 +114,7 @@ class Status:
     unsaved: int            # answers and hints given but not written yet
     message: str | None
     ok: bool = True         # writing works right now
+    cause: str = ""         # why writing fails, as what it is: "the disk holding ... is full"
 
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html)
@@ -194,7 +195,7 @@ class Store:
     def status(self) -> Status:
         with self._lock:
             return Status(self.saving, len(self._pending), self.message,
-                          ok=self.saving and self._problem is None)
+                          ok=self.saving and self._problem is None, cause=self._cause)
 
     def _tell(self) -> None:
         if self.on_status is not None:

@@ -224,11 +224,23 @@ class BPTutorApp(App):
         """Ctrl+C: what a learner presses to quit a terminal program; a second press quits."""
         now = time.monotonic()
         if now - self.quit_asked_at <= self.QUIT_AGAIN:
-            self.exit()
+            self.quit_asked_at = float("-inf")
+            self.action_quit()
             return
         self.quit_asked_at = now
         self.notify("Press Ctrl+C again to quit, or Ctrl+Q.",
                     title="Quit bptutor?", timeout=self.QUIT_AGAIN)
+
+    def action_quit(self) -> None:
+        """Ctrl+Q: quit, unless answers given are not written yet: then say so first."""
+        from .saving import UnsavedScreen
+
+        store = getattr(self, "store", None)
+        status = store.status if store is not None else None
+        if status is None or not status.unsaved:
+            self.exit()
+        elif not isinstance(self.screen, UnsavedScreen):
+            self.push_screen(UnsavedScreen(status), lambda quit: self.exit() if quit else None)
 
     def action_help(self) -> None:
         from .dialogs import HelpScreen
