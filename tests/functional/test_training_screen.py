@@ -354,7 +354,7 @@ class TestCompareAndSurface:
         async with app.run_test(size=(100, 30), message_hook=lambda m: isinstance(m, Preparing)
                                 and preparing.append((m.what, m.fraction))) as pilot:
             await pilot.press("c")
-            assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+            assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen), seconds=120)  # four runs in a child: slow on a loaded machine
             assert preparing[0] == ("Training four learning rates side by side", 0.0)
             # a newer Preparing replaces one not yet handled, so not every fraction arrives
             assert ("", None) in preparing
@@ -383,7 +383,7 @@ class TestCompareAndSurface:
         app = BPTutorApp(exercise(tmp_path, BLOWUP), train=True)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("c")
-            assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+            assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen), seconds=120)
             finals = shown(app, "#compare-finals")
             assert "2 η = 0.5: blew up by iteration" in finals and "3 of 4 runs blew up" in finals
 
