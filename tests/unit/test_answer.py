@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from tutor.lesson.answer import AnswerError, parse
 
@@ -156,3 +157,66 @@ class TestWhatLearnersWrite:
     def test_a_name_without_its_sample_suffix_suggests_it(self):
         with pytest.raises(AnswerError, match="with several samples each has its own: did you mean i1_s1"):
             parse("w1*i1", {"w1": 0.1, "i1_s1": 0.05, "i1_s2": 0.9})
+
+
+# --- issue 10 §3: a near miss suggests the name the learner meant, in every bundled lesson --------
+
+def _lessons():
+    from tutor.lesson.catalog import bundled
+    from tutor.lesson.exercise import load
+    from tutor.lesson.session import Lesson
+    from tutor.lesson.worked import build
+
+    return {name: Lesson(build(load(name))) for name in bundled()}
+
+
+_LESSONS: dict = {}
+
+
+def lesson_names(name: str):
+    """(known, pending, ids) of a bundled lesson at its first step: every name it has."""
+    if not _LESSONS:
+        _LESSONS.update(_lessons())
+    lesson = _LESSONS[name]
+    known = lesson.known()
+    return known, lesson.pending(known), lesson.spellings()
+
+
+def test_outh1_in_two_hidden_suggests_the_first_hidden_layer():
+    """The learner's trial: `outh1` in two-hidden suggested out_h2_1; h1 is the layer typed."""
+    known, pending, ids = lesson_names("two-hidden")
+    with pytest.raises(AnswerError, match=r"did you mean out_h1_1\?"):
+        parse("outh1", known, pending, ids=ids)
+
+
+@st.composite
+def near_misses(draw):
+    """(lesson, a name it has, that name typed without underscores, in another case, or
+    with one separator dropped)."""
+    from tutor.lesson.catalog import bundled
+
+    lesson = draw(st.sampled_from(bundled()))
+    known, pending, ids = lesson_names(lesson)
+    name = draw(st.sampled_from(sorted([*known, *pending])))
+    seps = [i for i, c in enumerate(name) if c == "_"]
+    ways = ["no underscores", "upper", "swapcase", "title"] + (["one separator"] if seps else [])
+    way = draw(st.sampled_from(ways))
+    if way == "no underscores":
+        typed = name.replace("_", "")
+    elif way == "one separator":
+        i = draw(st.sampled_from(seps))
+        typed = name[:i] + name[i + 1:]
+    else:
+        typed = getattr(name, way)()
+    return lesson, name, typed
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(near_misses())
+def test_a_near_miss_suggests_that_very_name(case):
+    lesson, name, typed = case
+    known, pending, ids = lesson_names(lesson)
+    assume(typed != name and typed not in known and typed not in pending and typed.isidentifier())
+    with pytest.raises(AnswerError) as e:
+        parse(typed, known, pending, ids=ids)
+    assert str(e.value).endswith(f"did you mean {ids.get(name, name)}?"), (lesson, typed, str(e.value))

@@ -14,13 +14,14 @@ of one known name is that name (longest match first), anywhere else it divides.
 from __future__ import annotations
 
 import ast
-import difflib
 import functools
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Mapping
+
+from .nearest import nearest
 
 MAX_LENGTH = 200       # characters: a number or a short expression is enough
 MAX_NODES = 120        # syntax-tree nodes
@@ -226,7 +227,7 @@ class _Evaluator:
         if f"{name}_s1" in self.names or f"{name}_s1" in self.pending:  # several samples: each name has its own
             raise AnswerError(f"I do not know the name {name[:30]!r}; with several samples each has its own: "
                               f"did you mean {self.ids.get(name + '_s1', name + '_s1')}?")
-        close = difflib.get_close_matches(name, [*self.names, *self.pending, *CONSTANTS], n=1, cutoff=0.75)
+        close = nearest(name, [*self.names, *self.pending, *CONSTANTS], cutoff=0.75)
         if close:
             raise AnswerError(f"I do not know the name {name[:30]!r}; did you mean {self.ids.get(close[0], close[0])}?")
         raise AnswerError(f"I do not know the name {name[:30]!r}; you can use {SYNTAX}.")

@@ -16,10 +16,11 @@ NumPy engine, so this module imports neither.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from .nearest import nearest as _nearest
 
 COURSE_FILE = "course.toml"
 
@@ -54,7 +55,7 @@ class Course:
 def nearest(word: str, names) -> str | None:
     """The name a mistyped `word` most likely meant ("mazr" -> "mazur", "sovle" -> "solve"),
     or None: how every command names what it could not find."""
-    close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6)
+    close = _nearest(word, names)
     return close[0] if close else None
 
 

@@ -13,7 +13,6 @@ so every command accepts and rejects the same files.
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -23,6 +22,7 @@ from ..engine.naming import neuron_names
 from ..engine.steps import Solution, Step
 from ..engine.training import Trainer
 from .exercise import Exercise, ExerciseError, shown_name
+from .nearest import nearest
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def check_figures(ex: Exercise, steps: dict[str, Step]) -> None:
 def suggest(word: str, known) -> str:
     """" (did you mean net_h1 or net_h2?)": the nearest real ids in the order given, or nothing."""
     known = list(known)
-    near = difflib.get_close_matches(word, known, n=3, cutoff=0.6)
+    near = nearest(word, known, n=3)
     near.sort(key=known.index)
     # with several samples the likely slip is the sample's suffix: net_h1 -> net_h1_s1
     per_sample = [k for k in known if k.startswith(word + "_s") and k[len(word) + 2:].isdigit()]
