@@ -342,6 +342,7 @@ class TestSwitchToTheCompiledLoop:
         ready = kernel_loader.module
         monkeypatch.setattr(kernel_loader, "module", lambda: None)
         monkeypatch.setattr(kernel_loader, "ready", lambda: False)
+        monkeypatch.setattr(kernel_loader, "compiling", lambda: True)
         s = TrainingSession(load(name))
         s.play()
         for _ in range(4):
@@ -387,6 +388,7 @@ class TestNothingWaitsForTheCompiledLoop:
         """Done on NumPy: no figures yet, and the preparing line says they wait; then they come."""
         monkeypatch.setattr(kernel_loader, "module", lambda: None)
         monkeypatch.setattr(kernel_loader, "ready", lambda: False)
+        monkeypatch.setattr(kernel_loader, "compiling", lambda: True)
         s = TrainingSession(load("mazur"))
         run_out(s, 5000)
         f = s.frame()
@@ -395,6 +397,24 @@ class TestNothingWaitsForTheCompiledLoop:
         monkeypatch.undo()
         f = s.frame()
         assert f.preparing == "" and {c.id for c in f.final} == {"E_total", "out_o1", "out_o2"}
+
+    def test_a_loop_loaded_from_the_cache_is_no_first_run(self, monkeypatch):
+        """numba's cache holds the loop (a lesson's warm-up or an earlier run filled it), so it
+        is only being loaded: no word of a first-run compile while training (a learner's second
+        `bptutor train mazur` read "the first run after installing takes a few seconds" again),
+        and only the figures waiting for it are said."""
+        monkeypatch.setattr(kernel_loader, "module", lambda: None)
+        monkeypatch.setattr(kernel_loader, "ready", lambda: False)
+        monkeypatch.setattr(kernel_loader, "compiling", lambda: False)
+        s = TrainingSession(load("mazur"))
+        assert s.run.preparing_kernel and s.frame().preparing == ""
+        s.play()
+        s.advance(300)
+        assert s.frame().preparing == ""
+        run_out(s, 5000)
+        f = s.frame()
+        assert f.status is Status.DONE and f.final == ()
+        assert f.preparing == "Loading the compiled training loop; the source's printed figures wait for it."
 
 
 def test_the_surface_legend_tells_neighbouring_shades_apart():

@@ -13,7 +13,13 @@ import of numba and the cache load). Callers choose:
   for up to ~100 ms at a time (measured: 40-80 ms stalls of the other threads on an idle
   machine), which a screen would show as stutter; loading from the cache does not.
 
-Both go through one lock, so the kernel is compiled once however many ask.
+Both go through one lock, so the kernel is compiled once however many ask in this process;
+and a compile takes a lock on a file in numba's cache folder, so that processes started side
+by side (the lesson's warm-up child and the summary's comparison child, on an empty cache)
+compile it once: the second waits, then loads what the first wrote.
+
+Whether the cache holds the loop is known once numba is imported (`compiling()`): a warm
+cache is only loaded (~0.4 s), and the screens say nothing of a first-run compile then.
 """
 
 from __future__ import annotations
@@ -31,7 +37,9 @@ from types import ModuleType
 class KernelState(Enum):
     """Where the compiled loop is."""
     NOT_STARTED = "not started"
-    PREPARING = "preparing"
+    PREPARING = "preparing"   # numba being imported: not known yet whether it compiles
+    LOADING = "loading"       # numba's cache holds the loop: loading it (~0.4 s)
+    COMPILING = "compiling"   # the cache is empty: compiling (seconds), here or in a child
     READY = "ready"
     ABSENT = "absent"       # numba cannot be imported: NumPy does everything
 
@@ -45,6 +53,11 @@ _thread: threading.Thread | None = None
 
 def state() -> KernelState:
     return _state
+
+
+def compiling() -> bool:
+    """True while the loop is being compiled (not merely loaded from numba's cache)."""
+    return _state is KernelState.COMPILING
 
 
 def ready() -> bool:
@@ -76,7 +89,13 @@ def load() -> ModuleType | None:
             _ready.set()
             return None
         _module = kernel
-        _warm()
+        if _cached(kernel):
+            _state = KernelState.LOADING
+            _warm()
+        else:
+            _state = KernelState.COMPILING
+            with _compile_lock(kernel):   # another process compiling: wait, then load what it wrote
+                _warm()
         _state = KernelState.READY
         _ready.set()
         return _module
@@ -122,6 +141,10 @@ def _no_full_collections():
             gc.enable()
 
 
+# what the child compiling the loop runs (the tests' and the benchmarks' warm-ups too)
+WARM_UP = "import sys; sys.path.insert(0, {root!r}); from tutor.engine import kernel_loader; kernel_loader.load()"
+
+
 def _load_compiling_elsewhere() -> None:
     try:
         with _no_full_collections():
@@ -129,9 +152,12 @@ def _load_compiling_elsewhere() -> None:
     except ImportError:
         load()   # says it is absent
         return
-    if not _cached(kernel):
+    global _state
+    cached = _cached(kernel)
+    _state = KernelState.LOADING if cached else KernelState.COMPILING
+    if not cached:
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        code = f"import sys; sys.path.insert(0, {root!r}); from tutor.engine import kernel_loader; kernel_loader.load()"
+        code = WARM_UP.format(root=root)
         try:
             # in a session of its own: Linux shares the CPU between sessions first (autogroups),
             # so the compiler, in ours, took its CPU from the app's screen (a busy machine gives
@@ -157,22 +183,64 @@ def _die_with_parent() -> None:
 
 
 def _cached(kernel: ModuleType) -> bool:
-    """Does numba's on-disk cache hold a compiled loop for this source and numba version?
-    (numba's own index, read as numba reads it; any doubt counts as no.)"""
+    """Does numba's on-disk cache hold the compiled loop training calls, for this source,
+    numba version and CPU? (numba's own index, read as numba reads it; any doubt counts as no.)"""
+    return cached_for(kernel, _warm_arguments())
+
+
+def cached_for(kernel: ModuleType, args: tuple) -> bool:
+    """Does numba's on-disk cache hold kernel.train compiled for arguments of these types
+    (`args` as Trainer passes them), so that calling it loads instead of compiling?"""
     try:
-        return bool(kernel.train._cache._cache_file._load_index())
+        from numba import typeof
+
+        train = kernel.train
+        cache = train._cache
+        key = cache._index_key(tuple(typeof(a) for a in args), train.targetctx.codegen())
+        return key in cache._cache_file._load_index()
     except Exception:
         return False
 
 
-def _warm() -> None:
-    # One call through Trainer, so the arguments have exactly the types of every later call
-    # and numba compiles (or loads from its cache) the one signature training uses.
+@contextmanager
+def _compile_lock(kernel: ModuleType):
+    """An exclusive lock on a file in numba's cache folder, for as long as this process
+    compiles the loop: a second process compiling into the same cache waits here, and then
+    numba finds the loop in the index and loads it (numba looks there before every compile).
+    The lock goes with the process, also when it is killed. Without a folder to lock in,
+    no lock (each compiles, as numba alone does)."""
+    try:
+        import fcntl
+
+        cache = kernel.train._cache
+        cache._impl.locator.ensure_cache_path()
+        fd = os.open(os.path.join(cache._cache_path, "bptutor-compiling.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    except Exception:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)   # releases the lock
+
+
+def _warm_trainer():
     import numpy as np
 
     from .network import Network
     from .training import Settings, Trainer
 
     net = Network.random([1, 1, 1], ["sigmoid", "sigmoid"], "half_sse", "shared", 0)
-    Trainer(net, np.zeros((1, 1)), np.zeros((1, 1)), Settings(), use_kernel=True).run(
-        1, with_params=True)
+    return Trainer(net, np.zeros((1, 1)), np.zeros((1, 1)), Settings(), use_kernel=True)
+
+
+def _warm_arguments() -> tuple:
+    """The arguments of the warm-up's call, whose types are those of every training call."""
+    return _warm_trainer().kernel_arguments(1, with_params=True)
+
+
+def _warm() -> None:
+    # One call through Trainer, so the arguments have exactly the types of every later call
+    # and numba compiles (or loads from its cache) the one signature training uses.
+    _warm_trainer().run(1, with_params=True)

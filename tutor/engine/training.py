@@ -117,13 +117,16 @@ class Trainer:
     def outputs(self) -> np.ndarray:
         return forward(self.net, self.X, None).outs[-1]
 
-    def run(self, n: int, record: np.ndarray | None = None, with_params: bool = False) -> Run:
-        """Train n iterations. `record`: iterations (absolute) at which to record the error
-        (and, with_params, the parameters)."""
+    def _records(self, n: int, record, with_params: bool) -> tuple[np.ndarray, np.ndarray]:
         if record is None:
             record = record_points(self.iteration, n)
         record = np.asarray(record, dtype=np.int64)
-        thetas = np.full((len(record) if with_params else 0, self.net.theta.size), np.nan)
+        return record, np.full((len(record) if with_params else 0, self.net.theta.size), np.nan)
+
+    def run(self, n: int, record: np.ndarray | None = None, with_params: bool = False) -> Run:
+        """Train n iterations. `record`: iterations (absolute) at which to record the error
+        (and, with_params, the parameters)."""
+        record, thetas = self._records(n, record, with_params)
         if self.use_kernel:
             done, errors = self._run_kernel(n, record - self.iteration, thetas)
         else:
@@ -135,20 +138,29 @@ class Trainer:
         diverged = done < n or not np.all(np.isfinite(self.net.theta))
         return Run(done, history, diverged, thetas[kept] if with_params else None)
 
-    def _run_kernel(self, n: int, record: np.ndarray, thetas: np.ndarray):
-        k = _kernel()
+    def kernel_arguments(self, n: int, record: np.ndarray | None = None, with_params: bool = False) -> tuple:
+        """The arguments run(n, record, with_params) hands the compiled loop (kernel.train):
+        numba compiles (and caches) the loop for their types."""
+        record, thetas = self._records(n, record, with_params)
+        return self._arguments(n, record - self.iteration, np.full(len(record), np.nan), thetas)
+
+    def _arguments(self, n: int, record: np.ndarray, errors: np.ndarray, thetas: np.ndarray) -> tuple:
         net = self.net
         sizes = np.array(net.sizes, dtype=np.int64)
         w_off = np.array([net.weight_offset(l) for l in range(net.n_layers)], dtype=np.int64)
         b_off = np.array([net.bias_offset(l) for l in range(net.n_layers)], dtype=np.int64)
         b_cnt = np.array([net.bias_count(l) for l in range(net.n_layers)], dtype=np.int64)
-        act, loss = k.codes(net)
-        errors = np.full(len(record), np.nan)
+        from . import kernel   # imported already by whoever asks (the loader does not load it here)
+        act, loss = kernel.codes(net)
         s = self.settings
-        done = k.train(net.theta, self.vel, sizes, w_off, b_off, b_cnt, act, loss,
-                       self.X, self.T, float(s.learning_rate), float(s.momentum),
-                       s.mode == "batch", bool(s.update_biases), bool(s.fresh_weights),
-                       int(n), record, errors, thetas)
+        return (net.theta, self.vel, sizes, w_off, b_off, b_cnt, act, loss,
+                self.X, self.T, float(s.learning_rate), float(s.momentum),
+                s.mode == "batch", bool(s.update_biases), bool(s.fresh_weights),
+                int(n), record, errors, thetas)
+
+    def _run_kernel(self, n: int, record: np.ndarray, thetas: np.ndarray):
+        errors = np.full(len(record), np.nan)
+        done = _kernel().train(*self._arguments(n, record, errors, thetas))
         return int(done), errors
 
     def _run_numpy(self, n: int, record: np.ndarray, thetas: np.ndarray):

@@ -73,12 +73,18 @@ class TrainingSession:
         nothing is, or nothing waits)."""
         if not self.run.wants_kernel or kernel_loader.ready():
             return ""
-        what = ("Preparing the compiled training loop (the first run after installing takes a few seconds); ")
+        # compiling (numba's cache empty: the first run after installing) takes seconds and is
+        # said; loading a compiled loop from the cache takes well under a second, and NumPy
+        # trains meanwhile unseen: said only when something waits for it
+        compiling = kernel_loader.compiling()
         if self.run.status in (Status.RUNNING, Status.PAUSED, Status.STUCK):
-            return what + "NumPy trains meanwhile."
+            return (self.COMPILING + "NumPy trains meanwhile.") if compiling else ""
         if self.run.status is Status.DONE and self.ex.figures and self.runs_as_in_file():
-            return what + "the source's printed figures wait for it."
+            return (self.COMPILING if compiling else self.LOADING) + "the source's printed figures wait for it."
         return ""
+
+    COMPILING = "Preparing the compiled training loop (the first run after installing takes a few seconds); "
+    LOADING = "Loading the compiled training loop; "
 
     # --- training (the worker) -------------------------------------------------------------------
     def advance(self, n: int | None = None) -> None:
