@@ -154,9 +154,50 @@ class TestWhatLearnersWrite:
             parse(text, NAMES)
         assert "number and a bracket" not in str(e.value)
 
-    def test_a_name_without_its_sample_suffix_suggests_it(self):
-        with pytest.raises(AnswerError, match="with several samples each has its own: did you mean i1_s1"):
-            parse("w1*i1", {"w1": 0.1, "i1_s1": 0.05, "i1_s2": 0.9})
+    def test_a_name_without_its_sample_suffix_suggests_each_samples(self):
+        """A step over all samples (a batch gradient): i1 could be any sample's."""
+        with pytest.raises(AnswerError, match="with several samples each has its own: did you mean i1_s1 or i1_s2?"):
+            parse("w1*i1", {"w1": 0.1, "i1_s1": 0.05, "i1_s2": 0.9}, asking="dE_total_dw1")
+
+    def test_in_a_step_of_one_sample_a_name_without_its_suffix_is_that_samples(self):
+        """A trial typed E_o1 + E_o2 + E_o3 for E_total_s1 and was told it did not know E_o1."""
+        names = {"w1": 0.1, "i1_s1": 0.05, "i1_s2": 0.9, "E_o1_s1": 0.25, "E_o2_s1": 0.5, "E_o1_s2": 7.0,
+                 "dE_total_s2_dout_h1_s2": 0.125, "dout_h1_s2_dnet_h1_s2": 0.5}
+        assert parse("w1*i1", names, asking="net_h1_s2").value == pytest.approx(0.09)
+        assert parse("E_o1 + E_o2", names, asking="E_total_s1").value == 0.75
+        assert parse("dE_total_dout_h1 * dout_h1_dnet_h1", names, asking="delta_h1_s2").value == 0.0625
+        with pytest.raises(AnswerError, match="E_total_s1 is the quantity this step asks for"):
+            parse("E_total", {**names, "E_total_s1": 0}, asking="E_total_s1")
+        with pytest.raises(AnswerError, match="out_o1_s1 is not known yet: it is asked at step 9"):
+            parse("out_o1", names, {"out_o1_s1": "it is asked at step 9"}, asking="net_o1_s1")
+
+
+def _lesson_at(name, step_id):
+    from tutor.lesson.opening import worked_for
+    from tutor.lesson.session import Lesson
+
+    lesson = Lesson(worked_for(name), "", None)
+    while lesson.current.step.id != step_id:
+        lesson.submit(repr(lesson.current.step.value))
+    return lesson
+
+
+@pytest.mark.parametrize("lesson, step, typed, status", [
+    ("softmax", "E_total_s1", "E_o1 + E_o2 + E_o3", "right"),            # the step is sample 1's
+    ("softmax", "dE_total_s1/dw7", "delta_o1*dnet_o1/dw7", "right"),
+    ("softmax", "w7+", "w7 - eta*dE_total/dw7", "right"),                # online: made from sample 1's gradient
+    ("two-samples-batch", "w5+", "w5 - eta*dE_total/dw5", "right"),       # the batch's own dE_total/dw5
+    ("two-samples-batch", "dE_total/dw5", "dE_total_s1/dw5 + dE_total_s2/dw5", "right"),
+])
+def test_a_step_of_one_sample_takes_its_names_without_the_tag(lesson, step, typed, status):
+    assert _lesson_at(lesson, step).submit(typed).status.value == status
+
+
+def test_a_step_over_all_samples_asks_which_sample_was_meant():
+    verdict = _lesson_at("two-samples-batch", "dE_total/dw5").submit("dE_total/dout_o1 * 2")
+    assert verdict.status.value == "invalid"
+    assert verdict.message == ("I do not know the name 'dE_total/dout_o1'; with several samples each has its own: "
+                               "did you mean dE_total_s1/dout_o1_s1 or dE_total_s2/dout_o1_s2?")
 
 
 # --- issue 10 §3: a near miss suggests the name the learner meant, in every bundled lesson --------

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Mapping
 
+from ..engine.steps import identifier
 from .nearest import nearest
 
 MAX_LENGTH = 200       # characters: a number or a short expression is enough
@@ -95,15 +96,41 @@ def _spelled(ids: tuple[tuple[str, str], ...]) -> tuple[re.Pattern | None, list[
     return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])"), idents
 
 
-def _respell(text: str, ids: Mapping[str, str]) -> str:
-    pattern, idents = _spelled(tuple(sorted(ids.items())))
+_SAMPLE_TAG = re.compile(r"_s(\d+)(?=_|$)")   # a sample's tag inside a name: out_h1_s2, dE_total_s1_dw7
+
+
+def _one_sample(ids: Mapping[str, str], k: int | None) -> list[tuple[str, str]]:
+    """In a step of one sample, its quantities' spellings without the sample's tag
+    (dnet_o1/dw7 for dnet_o1_s1/dw7), where no other quantity is spelled so."""
+    if k is None:
+        return []
+    taken = {*ids, *ids.values()}
+    tag = re.compile(rf"_s{k}(?=\W|_|$)")
+    out = []
+    for ident, shown in ids.items():
+        bare = tag.sub("", shown)
+        if bare != shown and bare not in taken:
+            out.append((ident, bare))
+    return out
+
+
+def sample_of(names) -> int | None:
+    """The one sample a step is about, from its id and what it is made from (net_h1_s2 -> 2;
+    an online w7+ from dE_total_s1/dw7 -> 1); None for a step over several samples, or none."""
+    found = {int(m.group(1)) for a in names for m in _SAMPLE_TAG.finditer(identifier(a))}
+    return found.pop() if len(found) == 1 else None
+
+
+def _respell(text: str, ids: Mapping[str, str], more: list[tuple[str, str]] = ()) -> str:
+    pattern, idents = _spelled(tuple(sorted([*ids.items(), *more])))
     if pattern is None:
         return text
     return pattern.sub(lambda m: idents[int(m.lastgroup[1:])], text)
 
 
 def parse(text: str, names: Mapping[str, float], pending: Mapping[str, str] | None = None, *,
-          ids: Mapping[str, str] | None = None, asking: str | tuple[str, ...] = ()) -> Answer:
+          ids: Mapping[str, str] | None = None, asking: str | tuple[str, ...] = (),
+          sample: int | None = None) -> Answer:
     """The value of an answer.
 
     names:   identifier -> value, what can be used (w5, i1, out_h1, dE_total_dw5...)
@@ -113,13 +140,16 @@ def parse(text: str, names: Mapping[str, float], pending: Mapping[str, str] | No
              and for messages
     asking:  the identifier(s) of the quantity the step asks for: `E_o2 = 0.0235` is read
              as 0.0235, and the name alone is not an answer
+    sample:  the one sample the step is about, if any (`sample_of`; else read from `asking`):
+             its quantities may then be named without their tag (E_o1 for E_o1_s1)
     """
     asking = (asking,) if isinstance(asking, str) else tuple(asking)
     if len(text) > MAX_LENGTH:
         raise AnswerError(f"That answer is too long ({len(text):,} characters); "
                           "a number or a short expression is enough.")
     ids = ids or {}
-    text = _respell(normalise(text), ids)
+    sample = sample if sample is not None else sample_of(asking)
+    text = _respell(normalise(text), ids, _one_sample(ids, sample))
     pending = pending or {}
     text = _value_after_own_name(text, asking, names, pending, ids)
     if not text:
@@ -144,7 +174,7 @@ def parse(text: str, names: Mapping[str, float], pending: Mapping[str, str] | No
         raise AnswerError("I could not read that as a number or an expression.") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise AnswerError("That expression is too long; a number or a short expression is enough.")
-    value = _Evaluator(names, pending, ids, asking).eval(tree.body)
+    value = _Evaluator(names, pending, ids, asking, sample).eval(tree.body)
     return Answer(text, value, False, None, None)
 
 
@@ -164,8 +194,8 @@ def _value_after_own_name(text: str, asking: tuple[str, ...], names, pending, id
 
 class _Evaluator:
     def __init__(self, names: Mapping[str, float], pending: Mapping[str, str],
-                 ids: Mapping[str, str] | None = None, asking: tuple[str, ...] = ()):
-        self.names, self.pending, self.ids, self.asking = names, pending, ids or {}, asking
+                 ids: Mapping[str, str] | None = None, asking: tuple[str, ...] = (), sample: int | None = None):
+        self.names, self.pending, self.ids, self.asking, self.sample = names, pending, ids or {}, asking, sample
 
     def eval(self, node: ast.AST) -> float:
         value = self._eval(node)
@@ -186,6 +216,11 @@ class _Evaluator:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
             v = self.eval(node.operand)
             return -v if isinstance(node.op, ast.USub) else v
+        if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.left, ast.Name)
+                and isinstance(node.right, ast.Name) and not self._known(node.left.id)
+                and self._samples_of(f"{node.left.id}_{node.right.id}")):
+            # dE_total/dout_o1: a derivative's name, without its samples' tags
+            return self._name(f"{node.left.id}_{node.right.id}", typed=f"{node.left.id}/{node.right.id}")
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
             a, b = self.eval(node.left), self.eval(node.right)
             return _arith(node.op, a, b)
@@ -211,7 +246,7 @@ class _Evaluator:
         a, b = self.eval(node.left), self.eval(node.comparators[0])
         return {ast.Gt: a > b, ast.GtE: a >= b, ast.Lt: a < b, ast.LtE: a <= b}[type(node.ops[0])]
 
-    def _name(self, name: str) -> float:
+    def _name(self, name: str, typed: str = "") -> float:
         shown = self.ids.get(name, name)
         if name in self.asking:
             raise AnswerError(f"{shown} is the quantity this step asks for: work it out from the values "
@@ -224,13 +259,30 @@ class _Evaluator:
             raise AnswerError(f"{shown} is not known yet: {self.pending[name] or 'it is worked out at a later step'}.")
         if name in FUNCTIONS or name == "max":
             raise AnswerError(f"{name} is a function: write it with brackets, as in {name}(0.5).")
-        if f"{name}_s1" in self.names or f"{name}_s1" in self.pending:  # several samples: each name has its own
-            raise AnswerError(f"I do not know the name {name[:30]!r}; with several samples each has its own: "
-                              f"did you mean {self.ids.get(name + '_s1', name + '_s1')}?")
+        own = self._samples_of(name)
+        if own:   # several samples, each with its own: a step of one sample means that sample's
+            if self.sample in own:
+                return self._name(own[self.sample])
+            shown = " or ".join(self.ids.get(n, n) for _, n in sorted(own.items())[:3])
+            raise AnswerError(f"I do not know the name {(typed or name)[:30]!r}; with several samples each has its own: "
+                              f"did you mean {shown}?")
         close = nearest(name, [*self.names, *self.pending, *CONSTANTS], cutoff=0.75)
         if close:
             raise AnswerError(f"I do not know the name {name[:30]!r}; did you mean {self.ids.get(close[0], close[0])}?")
         raise AnswerError(f"I do not know the name {name[:30]!r}; you can use {SYNTAX}.")
+
+    def _known(self, name: str) -> bool:
+        return name in self.names or name in self.pending or name in CONSTANTS
+
+    def _samples_of(self, name: str) -> dict[int, str]:
+        """Sample -> the name with that sample's tags: E_o1 -> E_o1_s1, dE_total_dout_h1 ->
+        dE_total_s1_dout_h1_s1."""
+        out = {}
+        for known in (*self.names, *self.pending):
+            for k in {m.group(1) for m in _SAMPLE_TAG.finditer(known)}:
+                if re.sub(rf"_s{k}(?=_|$)", "", known) == name:
+                    out[int(k)] = known
+        return out
 
     def _call(self, name: str, args: list[float]) -> float:
         if name == "max":

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..engine.steps import Step, identifier
-from .answer import AnswerError, parse
+from .answer import AnswerError, parse, sample_of
 from .catalog import bundled
 from .checking import Status, Verdict, check
 from .exercise import Exercise, load
@@ -64,7 +64,8 @@ class Quiz:
         q = self.current
         names = {identifier(k): v for k, v in q.given.items()}
         try:
-            answer = parse(text, names, ids={identifier(k): k for k in [*q.given, q.step.id]}, asking=q.step.name)
+            answer = parse(text, names, ids={identifier(k): k for k in [*q.given, q.step.id]}, asking=q.step.name,
+                           sample=sample_of([q.step.id, *q.step.depends]))
         except AnswerError as e:
             return Verdict(Status.INVALID, str(e))  # unreadable: say why, and the one try is not used up
         verdict = check(q.step, answer, q.context, q.exact, {}, upstream=False)  # its inputs are given

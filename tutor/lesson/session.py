@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..engine.steps import Step, identifier
-from .answer import AnswerError, parse
+from .answer import AnswerError, parse, sample_of
 from .carried import prepare
 from .checking import Status, Verdict, check
 from .describe import meaning
@@ -172,7 +172,7 @@ class Lesson:
         known = self.known()
         try:
             answer = parse(text, known, self.pending(known), ids=self.spellings(),
-                           asking=tuple(self._names_of(r.step)))
+                           asking=tuple(self._names_of(r.step)), sample=sample_of([r.step.id, *r.step.depends]))
         except AnswerError as e:
             verdict = Verdict(Status.INVALID, str(e))
             self._record_answer(r, text, None, verdict)
