@@ -10,7 +10,7 @@ from tutor.ui.home import HomeScreen
 from tutor.ui.lesson_screen import LessonScreen
 from tutor.ui.summary import SummaryScreen
 
-from ..conftest import answer_on_screen, answered_until
+from ..conftest import answer_on_screen, answered_until, lesson_opened
 
 
 def typed_repr(step) -> str:
@@ -580,3 +580,25 @@ async def test_ctrl_c_says_how_to_quit_and_quits_when_pressed_again(mazur_app):
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert not mazur_app.is_running
+
+
+@pytest.mark.parametrize("lesson", ["softmax", "mazur"])
+async def test_a_notice_on_the_lesson_lies_over_the_picture_and_moves_nothing(lesson):
+    """At 80x24 the Ctrl+C notice took rows of its own at the top: the lesson moved down, the
+    answer box lost its border and the footer was cut to '^q Qu' (a learner's trial)."""
+    from textual.widgets._toast import Toast
+
+    app = BPTutorApp(load(lesson))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await lesson_opened(app)
+        await pilot.pause()
+        ids = ("#picture", "#question", "#answer", "#feedback")
+        before = {w: app.screen.query_one(w).region for w in ids}
+        await pilot.press("ctrl+c")
+        await pilot.pause(0.2)
+        toasts = list(app.screen.query(Toast))
+        assert toasts and "Press Ctrl+C again" in str(toasts[0].render())
+        assert {w: app.screen.query_one(w).region for w in ids} == before
+        picture = before["#picture"]
+        for t in toasts:
+            assert picture.contains_region(t.region)
