@@ -52,6 +52,26 @@ async def test_home_lists_lessons_post_first_and_enter_starts_it():
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_back_on_the_home_screen_a_lesson_of_this_run_shows_where_it_stands_at_once(monkeypatch):
+    """A trial answered step 21 of softmax, pressed Escape and read 'step 21 of 104' for 1.5 s
+    (the store's replay in a worker, on a loaded machine). Here the store is not read at all:
+    what the list shows comes from the lesson open in this run."""
+    monkeypatch.setattr(HomeScreen, "read_standings", lambda self, store: None)
+    app = BPTutorApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await lesson_opened(app)
+        await pilot.pause()
+        await answer(pilot, "0.3775")
+        await answer(pilot, "0.6")       # wrong: the first try is spent
+        await answer(pilot, "0.593269992")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("(mazur)  step 3 of 32" in line for line in plain(app))
+
+
 def plain(app) -> list[str]:
     """The screen as a plain capture has it (tmux capture-pane -p, a screen reader): text
     only, no colour, no reverse video."""

@@ -53,7 +53,12 @@ def standings(entries: list[Entry], store: Store, variant: str = "") -> dict[str
         except ExerciseError as e:
             out[entry.spec] = Standing(problem=e.problem)
             continue
-        records = lesson.records
-        out[entry.spec] = Standing(True, lesson.finished, sum(r.done for r in records), len(records),
-                                   sum(r.first_try for r in records))
+        out[entry.spec] = of_lesson(lesson)
     return out
+
+
+def of_lesson(lesson) -> Standing:
+    """Where the learner stands in a lesson open in this run (no replay needed)."""
+    records = lesson.records
+    return Standing(True, lesson.finished, sum(r.done for r in records), len(records),
+                    sum(r.first_try for r in records))

@@ -77,9 +77,27 @@ class HomeScreen(Screen):
         lessons.focus()
 
     def on_screen_resume(self) -> None:
+        self._open_in_this_run()
         store = getattr(self.app, "store", None)
         if store is not None:
             self.read_standings(store)
+
+    def _open_in_this_run(self) -> None:
+        """The lessons worked on in this run are known without a replay: shown at once (the
+        worker's reading of the store took a second or more, showing the step before)."""
+        from ..lesson.standing import of_lesson
+        from ..lesson.store import exercise_key
+
+        kept = {key: lesson for (key, variant), lesson in getattr(self.app, "lessons", {}).items() if not variant}
+        if not kept:
+            return
+        for i, entry in enumerate(self.entries):
+            if entry.problem:
+                continue
+            lesson = kept.get(exercise_key(entry.name, entry.path))
+            if lesson is not None and lesson.records:
+                self.states[entry.spec] = of_lesson(lesson).text()
+                self._show(i)
 
     @work(thread=True, exclusive=True, group="standings")
     def read_standings(self, store) -> None:
