@@ -622,3 +622,23 @@ async def test_a_notice_on_the_lesson_lies_over_the_picture_and_moves_nothing(le
         picture = before["#picture"]
         for t in toasts:
             assert picture.contains_region(t.region)
+
+
+async def test_help_on_the_home_screen_says_the_home_screens_keys():
+    """F1 on the lessons list showed the lesson's keys (Enter checks your answer, F2 a hint)."""
+    app = BPTutorApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text", Static).render())
+        assert "Enter    start it, or go on where you left off" in text and "t        watch the network train" in text
+        assert "check your answer" not in text and "F2" not in text
+        await pilot.press("escape", "enter")
+        await lesson_opened(app)
+        await pilot.pause()
+        await pilot.press("f1")   # in the lesson, the lesson's keys
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-text", Static).render())
+        assert "check your answer" in text and "start it, or go on" not in text

@@ -245,5 +245,6 @@ class BPTutorApp(App):
     def action_help(self) -> None:
         from .dialogs import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        if not isinstance(self.screen, HelpScreen):   # a screen with keys of its own says them
+            text = getattr(self.screen, "HELP_TEXT", None)
+            self.push_screen(HelpScreen(text) if text else HelpScreen())

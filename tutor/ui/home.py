@@ -22,9 +22,33 @@ from ..lesson.catalog import Course, Entry, course
 from .hanging import Hanging
 
 
+# lines of at most 64 cells, as the lesson's help: whole in the dialog at 80 columns
+HOME_HELP = """[b]The lessons[/b]
+  Up/Down  choose a lesson (▸ marks the one Enter opens)
+  Enter    start it, or go on where you left off; a lesson
+           done before asks: look at its summary, or start
+           again
+  t        watch the network train on the lesson's numbers
+  F1       this help
+  Ctrl+Q   quit (or Ctrl+C twice)
+
+[b]In a lesson[/b]
+  You work out one update of the network, a quantity at a
+  time: type its value or an expression and press Enter.
+  F1 there lists the lesson's keys (hints, breaking a step
+  down, looking back) and how answers are written.
+
+[b]From the shell[/b]
+  bptutor quiz         single steps from the lessons
+  bptutor train NAME   watch a lesson's network train
+  bptutor progress     your progress, lesson by lesson
+  bptutor list         every lesson and what it teaches"""
+
+
 class HomeScreen(Screen):
     BINDINGS = [Binding("enter", "start", "Start the lesson"), Binding("t", "train", "Train it"),
                 Binding("f1", "app.help", "Help")]
+    HELP_TEXT = HOME_HELP   # what F1 shows over this screen
 
     @dataclass
     class Standings(Message):

@@ -83,6 +83,16 @@ class SummaryScreen(Screen):
     BINDINGS = [Binding("t", "train", "Train it"), Binding("escape", "lessons", "Lessons"),
                 Binding("f1", "app.help", "Help")]
     TRAINABLE = True  # t opens the training (a room's summary has none: not offered, not shown)
+    HELP_TEXT = """[b]The summary[/b]
+  How the lesson went: right at the first try, after more
+  tries, or shown; the mistakes met; and the post's printed
+  figures beside the exact ones.
+
+  t        watch the network train on this lesson's numbers
+  Escape   back to the lessons (a finished lesson opens
+           here again, or starts again)
+  F1       this help
+  Ctrl+Q   quit (or Ctrl+C twice)"""
 
     @dataclass
     class Compared(Message, bubble=False):
