@@ -463,14 +463,42 @@ class TestScreensThatFit:
             assert table.virtual_size.height <= table.scrollable_content_region.height
 
     def test_an_answer_longer_than_its_column_is_cut_into_lines_whole(self):
-        """A long answer keeps its mark on its first line, and nothing of it is lost."""
+        """A long answer keeps its mark on its first line, its continuations indented under its
+        text, and nothing of it is lost."""
         from tutor.ui.dialogs import answer_lines
 
         long = "1/(1+exp(-(w1*i1 + w2*i2 + b1))) + 0.000001*(w5+w6+w7+w8)"
         lines = str(answer_lines([("✗", "0.5"), ("✗", long), ("✓", "0.59327")], 30)).split("\n")
         assert lines[0] == "✗ 0.5" and lines[1].startswith("✗ 1/(1+exp")
-        assert all(len(line) <= 30 for line in lines)
-        assert "".join(lines[1:-1]) == "✗ " + long and lines[-1] == "✓ 0.59327"
+        assert all(len(line) <= 30 for line in lines) and all(line.startswith("  ") for line in lines[2:-1])
+        assert " ".join(line[2:] for line in lines[1:-1]).replace(" ", "") == long.replace(" ", "")
+        assert lines[-1] == "✓ 0.59327"
+
+    @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+    async def test_a_long_answer_wraps_between_names_never_inside_one(self, mazur_app, size):
+        """Look back at net_o1 answered with a long expression: its lines end after an operator,
+        each name whole (today `w5*out_h1+w6*out_` / `h2+b2`), the whole answer there, on screen."""
+        import re
+
+        long = "w5*out_h1+w6*out_h2+b2+w5*out_h1+w6*out_h2+b2-w5*out_h1-w6*out_h2-b2"
+        names = {"w5", "w6", "out_h1", "out_h2", "b2"}
+        answered_until("net_o1", typed=typed_repr)
+        async with mazur_app.run_test(size=size) as pilot:
+            await answer(pilot, long)
+            assert current(mazur_app) == "out_o1"   # it was right
+            await pilot.press("f3")
+            await pilot.pause()
+            table = mazur_app.screen.query_one("#lookback")
+            assert table.virtual_size.width <= table.scrollable_content_region.width
+            row = [table.get_row_at(i) for i in range(table.row_count) if table.get_row_at(i)[0] == "net_o1"][0]
+            lines = str(row[1]).split("\n")
+            assert len(lines) > 1  # it did wrap
+            assert "".join(line.strip() for line in lines) == "✓ " + long
+            for line in lines:
+                assert set(re.findall(r"\w+", line)) <= names, line   # no name cut in two
+                assert line[:2] in ("✓ ", "  ")   # continuations under the answer, not under its mark
+            screen = "\n".join(strip.text for strip in mazur_app.screen._compositor.render_strips())
+            assert all(line.strip() in screen for line in lines)
 
     async def test_help_scrolls_at_80x24_and_keeps_its_indentation(self, mazur_app):
         """No help line wraps at 80 columns, and Down scrolls to the marks at the end."""

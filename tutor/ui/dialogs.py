@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -119,20 +121,72 @@ class LookBackScreen(ModalScreen[None]):
 def answer_lines(answers: list[tuple[str, str]], width: int) -> Text:
     """The answers oldest first, each after its mark, laid out in lines of `width` cells:
     an answer moves to the next line whole rather than being split from its mark, and one
-    longer than a line is cut into lines of its own (all of it kept)."""
+    longer than a line wraps between names and numbers (after an operator, a bracket or a
+    space), its continuation lines indented under its text, all of it kept."""
     if not answers:
         return Text("—")
     lines: list[str] = []
-    room = False  # whether the last line may take another answer (not the end of a cut one)
+    room = False  # whether the last line may take another answer (not the end of a wrapped one)
     for mark, text in answers:
         item = f"{mark} {text}" if mark else text
         if room and cell_len(lines[-1]) + 3 + cell_len(item) <= width:
             lines[-1] += "   " + item
         else:
-            cut = chop_cells(item, width)
+            cut = wrap_expression(text, width, f"{mark} " if mark else "")
             lines += cut
             room = len(cut) == 1
     return Text("\n".join(lines), no_wrap=True)
+
+
+# what an answer is made of: a name (dE_total/dw5 and ∂E_total/∂w5 whole), a number, or one
+# character between them; a line may end after any piece but in the middle of none
+_PIECE = re.compile(r"[d∂]\w+/[d∂]\w+\+?|\d*\.?\d+(?:[eE][+-]?\d+)?|\w+\+?|\s+|.", re.UNICODE)
+
+
+def wrap_expression(text: str, width: int, mark: str = "") -> list[str]:
+    """`mark` and `text` in lines of at most `width` cells, broken between the pieces of the
+    expression, preferably after a + or - (w5*out_h1+ / w6*out_h2+b2), never inside a name
+    or a number unless one alone is wider than a line; lines after the first are indented
+    by the mark's width."""
+    indent = " " * cell_len(mark)
+    if width - len(indent) < 8:
+        indent = ""
+    pieces = [m.group(0) for m in _PIECE.finditer(text)]
+    depth, level = [], 0  # how many brackets are open at each piece: terms break at the outermost
+    for piece in pieces:
+        level += (piece == "(") - (piece == ")")
+        depth.append(level)
+    lines: list[str] = []
+    line, room = mark, width - cell_len(mark)
+    while pieces:
+        # the breaks on this line: after a + or - between terms (best), after any piece but an
+        # opening bracket, after an opening bracket (when nothing else fits)
+        fit, after_term, after_piece = 0, 0, 0
+        for i, piece in enumerate(pieces):
+            if cell_len("".join(pieces[:i + 1]).rstrip()) > room:
+                break
+            fit = i + 1
+            before = next((p for p in reversed(pieces[:i]) if p.strip()), "(")
+            if piece[-1] in "+-" and depth[i] <= min(depth) and (len(piece) > 1 or before[-1] not in "(*/^+-eE"):
+                after_term = fit
+            if piece != "(":
+                after_piece = fit
+        if fit == len(pieces):
+            lines.append(line + "".join(pieces).rstrip())
+            break
+        if fit == 0:  # one piece wider than a whole line: cut it, nothing is lost
+            head = chop_cells(pieces[0], room)[0]
+            pieces[0] = pieces[0][len(head):]
+            lines.append(line + head)
+        else:
+            used = [cell_len("".join(pieces[:n])) for n in (after_term, after_piece)]
+            take = after_term if used[0] * 2 >= room else after_piece if used[1] * 2 >= room else fit
+            lines.append((line + "".join(pieces[:take])).rstrip())
+            pieces, depth = pieces[take:], depth[take:]
+            while pieces and not pieces[0].strip():
+                pieces, depth = pieces[1:], depth[1:]
+        line, room = indent, width - len(indent)
+    return lines
 
 
 class FinishedScreen(ModalScreen[str | None]):
