@@ -97,6 +97,31 @@ async def test_home_marks_the_lesson_enter_starts_without_colour(size):
         assert ["▸ A Step by Step" in line for line in plain(app) if "▸" in line] == [True]
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+async def test_home_wraps_a_lesson_line_under_its_title_not_under_the_mark(size):
+    """The marked lesson's first line, too long for the terminal (deep-tanh done: its title,
+    name and first-try score), goes on under its title: the mark's column holds ▸ or nothing
+    (today "206 right at the first try" went on under the ▸)."""
+    answered_until(None, name="deep-tanh")
+    app = BPTutorApp()
+    async with app.run_test(size=size) as pilot:
+        app.action_home()  # a returning learner's lesson is reopened; the home screen is under it
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("end")
+        await pilot.pause()
+        lessons = app.screen.query_one("#lessons")
+        top = lessons.content_region.y
+        rows = plain(app)[top:top + lessons.content_region.height]
+        marked = [i for i, row in enumerate(rows) if "▸ " in row]
+        assert len(marked) == 1 and "(deep-tanh)" in rows[marked[0]]
+        x = rows[marked[0]].index("▸")
+        first, second = (rows[marked[0] + i][x:].strip(" ▎▊▂▆▁▃▄▅▇█") for i in (0, 1))
+        assert "right at the first try" in f"{first} {second}" and "try" not in first   # it did wrap
+        assert all(row[x:x + 1] in ("▸", " ") for row in rows), rows
+        assert rows[marked[0] + 1][x:x + 2] == "  " and rows[marked[0] + 1][x + 2] != " "   # under the title's first letter
+
+
 async def test_right_answer_shows_mark_word_and_exact_value(mazur_app):
     async with mazur_app.run_test(size=(80, 24)) as pilot:
         await answer(pilot, "0.3775")

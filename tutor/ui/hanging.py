@@ -17,7 +17,7 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, RulesMap, Visual
 
-BULLETS = ("• ", "✗ ", "✓ ", "- ")  # a continuation lines up after these
+BULLETS = ("• ", "✗ ", "✓ ", "- ", "▸ ")  # a continuation lines up after these (▸: the home screen's mark)
 
 
 def hang(line: str) -> int:
