@@ -83,7 +83,9 @@ class LessonScreen(Screen):
         yield AnswerBox(id="answer")
         yield Static(id="feedback")
         yield SavingNotice()
-        yield Footer()
+        # the lesson's keys take the whole of an 80-column footer: the command palette (Ctrl+P,
+        # nothing a lesson needs) is left out of it, which went one cell past the edge
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_view()

@@ -1,9 +1,13 @@
 """The network drawn as columns of values: known ones filled in, the current question's
 path marked with ▸ and shown in bold reverse (never by colour alone).
 
-Two forms: the full one (connections named, old -> new weights, six digits) and, when
-that does not fit the width, a compact one (four digits, the new weight instead of the
-old once it is known)."""
+The widest form that fits the width is drawn, so that nothing has to be scrolled sideways:
+the full one (connections named, old -> new weights, six digits); a compact one (four
+digits, the new weight instead of the old once it is known, connection names dropped but
+the one asked about); the compact one without the leading zeros (.3775); and for a net
+too deep for even that (two hidden layers at 80 columns), the columns around the current
+question, as many as fit, with the ones left out named on the picture's border.
+"""
 
 from __future__ import annotations
 
@@ -43,14 +47,80 @@ class NetworkView(Static):
     def redraw(self) -> None:
         # the widget is as wide as its picture; what may not be wider is the box around it
         width = (self.parent.scrollable_content_region.width - 2 if self.parent else 0) or self.app.console.width
-        full = self._picture(compact=False)
-        widest = max(cell_len(line) for line in full.plain.split("\n"))
-        self.update(full if widest <= width else self._picture(compact=True))
+        left_out: tuple[list[str], list[str]] = ([], [])
+        cols = self.cols
+        for compact, tight in ((False, False), (True, False), (True, True)):
+            cells, widths = self._cells(compact, tight)
+            if self._width(widths, 1 if compact else 2) <= width:
+                break
+        else:  # even the tightest is too wide: the columns around the question
+            lo, hi = self._window(cells, widths, width)
+            titles = [title for title, _ in self.cols]
+            left_out = titles[:lo], titles[hi + 1:]
+            cells, widths = cells[lo:hi + 1], widths[lo:hi + 1]
+            cols = self.cols[lo:hi + 1]
+        self.update(self._draw(cells, widths, compact, cols))
+        if self.parent is not None:  # what is not drawn is named, on the border
+            self.parent.call_after_refresh(self._keep_in_sight, self._asked_line(cols))
+            self.parent.border_title = f"◂ {', '.join(left_out[0])}" if left_out[0] else ""
+            self.parent.border_subtitle = f"{', '.join(left_out[1])} ▸" if left_out[1] else ""
 
-    def _cell(self, cell: Cell, compact: bool) -> Text:
+    def _lines_shown(self) -> int:
+        """How many lines of the picture its box shows (its max-height, less the border): a
+        taller picture scrolls down there."""
+        box = self.parent
+        if box is None or box.styles.max_height is None:
+            return 10**6
+        return int(box.styles.max_height.resolve(box.size, self.app.size)) - box.styles.gutter.height
+
+    def _asked_line(self, cols) -> int:
+        """The line of the picture (0: the titles) with the quantity asked or the weight the
+        question is about, the lowest when both: what a tall picture scrolls to."""
+        asked = {self.asking, self.weight_asked} - {None}
+        rows = [r for _, col in cols for r, line in enumerate(col)
+                if line[0].id is not None and (line[0].id in asked or line[0].after in asked)]
+        return max(rows, default=-1) + 1
+
+    def _keep_in_sight(self, line: int) -> None:
+        box = self.parent
+        if box is not None:
+            shown = box.scrollable_content_region.height
+            box.scroll_to(y=max(0, line - shown + 2), animate=False)  # +2: the line under it too (a name)
+
+    @staticmethod
+    def _width(widths: list[int], gap: int = 1) -> int:
+        return sum(widths) + gap * (len(widths) - 1)
+
+    def _window(self, cells: list[list[list[Text]]], widths: list[int], width: int) -> tuple[int, int]:
+        """The columns drawn when not all fit: the one the question is about (the quantity
+        asked, or the weight it is about), then on each side the neighbour with more of the
+        question's path in it (the left one when even), as long as they fit."""
+        def marked(c: int) -> int:
+            return sum(line and line[0].plain.startswith("▸") for line in cells[c])
+
+        asked = {self.asking, self.weight_asked} - {None}
+        focus = next((c for c, (_, col) in enumerate(self.cols)
+                      if any(line[0].id in asked or line[0].after in asked for line in col)), None)
+        if focus is None:
+            focus = max(range(len(cells)), key=lambda c: (marked(c), -c))
+        lo = hi = focus
+        while True:
+            sides = [c for c in (lo - 1, hi + 1) if 0 <= c < len(cells)
+                     and self._width(widths[min(lo, c):max(hi, c) + 1]) <= width]
+            if not sides:
+                return lo, hi
+            c = max(sides, key=lambda c: (marked(c), -c))
+            lo, hi = min(lo, c), max(hi, c)
+
+    def _cell(self, cell: Cell, compact: bool, tight: bool = False) -> Text:
         if cell.id is None:
             return Text("" if compact else cell.label, style="dim")
         digits = 4 if compact else 6
+
+        def number(value: float) -> str:  # tight: .3775 and -.0381, as an answer may be typed
+            text = f"{value:.{digits}g}"
+            return re.sub(r"^(-?)0\.", r"\1.", text) if tight else text
+
         marked = cell.id in self.path or (cell.after in self.path if cell.after else False)
         asked = cell.id == self.asking or cell.after == self.asking
         after_known = cell.after is not None and cell.after in self.values
@@ -64,9 +134,9 @@ class NetworkView(Static):
         if value is None:
             text.append(" ??" if asked else " ?", style="reverse bold" if asked else "dim")
         else:
-            text.append(f" {value:.{digits}g}", style="reverse" if marked else "")
+            text.append(f" {number(value)}", style="reverse" if marked else "")
         if not compact and after_known:
-            text.append(f" → {self.values[cell.after]:.{digits}g}", style="italic")
+            text.append(f" → {number(self.values[cell.after])}", style="italic")
         elif cell.after and cell.after == self.asking:
             text.append("→??" if compact else " → ??", style="reverse bold")
         return text
@@ -80,24 +150,33 @@ class NetworkView(Static):
             for line, texts in zip(col, drawn):
                 if line[0].id is not None and line[0].id == self.weight_asked and len(line) > 1:
                     name = Text(f" {line[0].label}:{line[1].label}", style="bold")
-                    if len(drawn) < tallest:
+                    if len(drawn) < tallest and len(drawn) + 1 < self._lines_shown():  # +1: the titles
                         drawn.append([name])
                     else:
                         texts[1] = Text(line[1].label, style="bold")
                     return
 
-    def _picture(self, compact: bool) -> Text:
-        """A grid laid out by hand: no wrapping is ever wanted, and a Text renders far
-        faster than a Rich Table on every answer."""
-        gap = " " * (1 if compact else 2)
-        cells = [[[Text("") if compact and c.id is None else self._cell(c, compact) for c in line]
+    def _cells(self, compact: bool, tight: bool) -> tuple[list[list[list[Text]]], list[int]]:
+        """Every column's lines of cells, drawn, and each column's width."""
+        cells = [[[Text("") if compact and c.id is None else self._cell(c, compact, tight) for c in line]
                   for line in col] for _, col in self.cols]
         if compact:
             self._name_the_asked_connection(cells)
         widths = [max([len(title)] + [sum(t.cell_len for t in line) for line in col])
                   for (title, _), col in zip(self.cols, cells)]
+        return cells, widths
+
+    def _picture(self, compact: bool, tight: bool = False) -> Text:
+        cells, widths = self._cells(compact, tight)
+        return self._draw(cells, widths, compact, self.cols)
+
+    @staticmethod
+    def _draw(cells: list[list[list[Text]]], widths: list[int], compact: bool, cols) -> Text:
+        """A grid laid out by hand: no wrapping is ever wanted, and a Text renders far
+        faster than a Rich Table on every answer."""
+        gap = " " * (1 if compact else 2)
         out = Text()
-        out.append(gap.join(title.ljust(w) for (title, _), w in zip(self.cols, widths)).rstrip(),
+        out.append(gap.join(title.ljust(w) for (title, _), w in zip(cols, widths)).rstrip(),
                    style="bold underline")
         for r in range(max(len(col) for col in cells)):
             out.append("\n")
