@@ -262,6 +262,22 @@ async def test_look_back_and_return(mazur_app):
         assert mazur_app.screen.query_one("#answer").has_focus
 
 
+async def test_look_back_says_the_hints_taken(mazur_app):
+    """A trial took two hints at w4+ and look back read only '✓ retried'."""
+    async with mazur_app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        await answer(pilot, "0.3775")
+        await pilot.press("f2", "f2")
+        await pilot.pause()
+        await answer(pilot, "0.6")
+        await answer(pilot, "0.593269992")
+        await pilot.press("f3")
+        await pilot.pause()
+        table = mazur_app.screen.query_one("#lookback")
+        assert [str(table.get_row_at(i)[2]) for i in range(2)] == ["✓ first try, 1 hint", "✓ retried, 2 hints"]
+
+
 async def test_help_opens_and_closes(mazur_app):
     async with mazur_app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")

@@ -185,6 +185,8 @@ class LessonScreen(Screen):
                 continue
             result = ("✓ first try" if r.first_try else "shown" if r.revealed
                       else "✓ retried" if r.done else "open")
+            if r.hints and not r.revealed:   # the hints taken stay part of how it went
+                result += f", {r.hints} hint" + ("s" if r.hints > 1 else "")
             given = [(mark(status), text) for text, status in r.attempts]
             rows.append((r.step.id, given, result, f"{r.step.value:.9g}" if r.done else "?"))
         self.app.push_screen(LookBackScreen(rows))
