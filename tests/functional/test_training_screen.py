@@ -12,10 +12,11 @@ import pytest
 
 from tutor.engine import kernel_loader
 from tutor.lesson.exercise import load
+from tutor.lesson.live.status import Status
 from tutor.lesson.training_session import TrainingSession
 from tutor.ui.app import BPTutorApp
 from tutor.ui.training_dialogs import CompareScreen, SurfaceScreen, TrainingKeysScreen, UpdateScreen
-from tutor.ui.training_screen import KEYS, Note, Preparing, TrainingScreen
+from tutor.ui.training_screen import KEYS, KeyNote, Note, Preparing, TrainingScreen
 
 from ..unit.test_training_live import BLOWUP, STALL
 
@@ -550,18 +551,16 @@ class TestNotesLeaveTheMessage:
 
     @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
     async def test_a_note_is_shown_away_from_the_message(self, size, tmp_path):
-        from textual.widgets._toast import Toast
-
         app = BPTutorApp(exercise(tmp_path, STALL), train=True)
-        async with app.run_test(size=size, notifications=True) as pilot:   # toasts are off in tests by default
+        async with app.run_test(size=size) as pilot:
             await full_speed(pilot)
             assert await wait_for(pilot, lambda: "Stuck" in shown(app, "#train-message"))
             await pilot.press("plus")   # says η doubled
-            assert await wait_for(pilot, lambda: len(app.screen.query(Toast)) > 0)
+            note = app.screen.query_one(KeyNote)
+            assert await wait_for(pilot, lambda: "η doubled" in note.text)
             await pilot.pause(0.3)
             box = app.screen.query_one("#train-message-box").region
-            for toast in app.screen.query(Toast):
-                assert not toast.region.overlaps(box), (toast.region, box)
+            assert note.region.height and not note.region.overlaps(box), (note.region, box)
 
 
 class TestNotesStayOutOfTheWay:
@@ -570,10 +569,8 @@ class TestNotesStayOutOfTheWay:
     squeezed the curve to three lines; fifteen presses of + stacked fifteen toasts."""
 
     async def test_notes_in_a_row_leave_the_curve_where_it_was(self):
-        from textual.widgets._toast import Toast
-
         app = BPTutorApp(load("mazur"), train=True)
-        async with app.run_test(size=(100, 32), notifications=True) as pilot:
+        async with app.run_test(size=(100, 32)) as pilot:
             await pilot.press("space")
             await pilot.pause()
             plot, stats = app.screen.query_one("#train-plot").region, app.screen.query_one("#train-stats").region
@@ -582,4 +579,68 @@ class TestNotesStayOutOfTheWay:
             await pilot.pause(0.3)
             assert app.screen.query_one("#train-plot").region == plot
             assert app.screen.query_one("#train-stats").region == stats
-            assert len(app.screen.query(Toast)) == 1
+            assert app.screen.query_one(KeyNote).text == "η doubled: 4."   # the last note only
+
+
+def screen_lines(app) -> list[str]:
+    """The screen as the learner sees it, a string per row."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def near_the_top(app, words: str, rows: int = 8) -> bool:
+    """Whether `words` show in the top rows (where a key's note is), joined across a wrap."""
+    top = " ".join(" ".join(line.split()) for line in screen_lines(app)[:rows])
+    return words in top
+
+
+class TestNotesShowWhereTheyShould:
+    """Learner trial 18:50 #14, #15: at η 8192 three presses of + "showed nothing", and n on
+    the post's network said nothing. They did say, lower down each time: every note left an
+    empty row behind in Textual's toast rack, and after twenty the note was at the bottom of
+    the screen or below it. #13: a note that the run was over stayed for seconds while the
+    new run, started by r, was on screen."""
+
+    @pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+    async def test_a_note_after_twenty_is_at_the_top_like_the_first(self, size):
+        app = BPTutorApp(load("mazur"), train=True)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("space")   # paused, as in the trial
+            assert await wait_for(pilot, lambda: app.screen.frame is not None
+                                  and app.screen.frame.status is Status.PAUSED)
+            for _ in range(20):          # 13 doublings to 8192, then "stays"
+                await pilot.press("plus")
+            assert await wait_for(pilot, lambda: near_the_top(app, "η stays at 8192"))
+            await pilot.press("n")
+            assert await wait_for(pilot, lambda: near_the_top(app, "n draws a new random"))
+            assert not near_the_top(app, "η stays at 8192", rows=size[1])   # one note at a time
+
+    async def test_the_runs_over_note_goes_when_r_starts_a_new_run(self):
+        app = BPTutorApp(load("mazur"), train=True)
+        async with app.run_test(size=(100, 32)) as pilot:
+            screen = app.screen
+            await full_speed(pilot)
+            assert await wait_for(pilot, lambda: "Done" in shown(app, "#train-message"))
+            for _ in range(3):
+                await pilot.press("left_square_bracket")   # back to 40 a frame: the new run is watched
+            await pilot.press("space")
+            assert await wait_for(pilot, lambda: near_the_top(app, "The run is over"))
+            await pilot.press("r")
+            assert await wait_for(pilot, lambda: screen.frame.status is Status.RUNNING
+                                  and screen.frame.iteration < 10_000)
+            await pilot.pause()
+            assert not near_the_top(app, "The run is over", rows=32), screen_lines(app)
+
+
+class TestLegend:
+    async def test_the_movers_legend_only_when_one_is_marked(self):
+        """XOR after n: nothing has moved, nothing is marked ▲, and no legend for it."""
+        app = BPTutorApp(load("xor"), train=True)
+        async with app.run_test(size=(100, 32)) as pilot:
+            screen = app.screen
+            await pilot.press("n")
+            assert await wait_for(pilot, lambda: screen.frame is not None and screen.frame.iteration == 0
+                                  and "New random start" in screen.frame.message)
+            assert "▲" not in shown(app, "#train-params")
+            await pilot.press("space")
+            assert await wait_for(pilot, lambda: screen.frame.iteration > 100)
+            assert await wait_for(pilot, lambda: "▲ the largest movers" in shown(app, "#train-params"))

@@ -42,11 +42,13 @@ class TrainingSession:
         self.speeds = speed_ladder(ex.iterations)
         self.speed_index = self.speeds.index(watch_speed(ex.iterations))
         self.final = FinalFigures(ex)
+        self.runs = 0   # counts the runs started (r, n): a note about one run is not left over the next
         self._reset(ex.network, ex.settings)
 
     def _reset(self, start: Network, settings, message: str = "Paused. Press Space to train.") -> None:
         with self.lock:
             self.run = Run(start, self.ex.X, self.ex.T, settings, self.ex.iterations)
+            self.runs += 1
             self.clock.reset()
             self.message = message
 
@@ -135,7 +137,7 @@ class TrainingSession:
                 parameters=rows, parameter_count=count, status=r.status, message=self.message,
                 rate=self.clock.rate, learning_rate=s.learning_rate, momentum=s.momentum,
                 update_biases=s.update_biases, speed=speed_text(self.speed), preparing=self.preparing(),
-                final=final)
+                final=final, run=self.runs)
 
     # --- controls: each returns what to say ------------------------------------------------------
     def play(self) -> str:
@@ -205,7 +207,7 @@ class TrainingSession:
     def new_start(self) -> str:
         """A new random start (only for exercises without given weights)."""
         if not self.ex.random_start:
-            return "This exercise gives its starting weights; there is no random start to redraw."
+            return "n draws a new random start, but this exercise gives its starting weights: r starts again from them."
         with self.lock:
             self.seed += 1
             net = self.ex.network

@@ -113,8 +113,61 @@ class Preparing(Message):
 
 @dataclass
 class Note(Message):
-    """A sentence about the key just pressed (why it did nothing, or what it set)."""
+    """A sentence about the key just pressed (why it did nothing, or what it set), and the
+    run it was said in (a note about a run goes when another starts)."""
     text: str
+    run: int = 0
+
+
+NOTE_SECONDS = 6
+
+
+class KeyNote(Static):
+    """What the key just pressed says: one note at a time, top right over the numbers (at the
+    bottom it covered the message under the curve: a run's end, its advice, the source's
+    figures), for NOTE_SECONDS, and gone at once when a new run starts. Not Textual's toasts:
+    a toast replaced by the next left an empty row in their rack, so after twenty presses
+    of + the note showed at the bottom of the screen or below it (learner trial: "three
+    presses of + showed nothing")."""
+
+    DEFAULT_CSS = """
+    KeyNote {
+        layer: note;
+        dock: right;
+        width: 60;
+        max-width: 50%;
+        height: auto;
+        margin-top: 2;
+        padding: 1 1;
+        background: $panel-lighten-1;
+        border-left: outer $success;
+        display: none;
+    }
+    """
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.run: int | None = None   # the run the note is about
+        self._timer = None
+
+    def say(self, text: str, run: int | None = None) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.update(text)
+        self.run = run
+        self.display = True
+        self._timer = self.set_timer(NOTE_SECONDS, self.clear)
+
+    def clear(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.display = False
+        self.run = None
+
+    @property
+    def text(self) -> str:
+        return str(self.render()) if self.display else ""
 
 
 @dataclass
@@ -140,6 +193,7 @@ class SurfaceReady(Message):
 
 
 class TrainingScreen(Screen):
+    DEFAULT_CSS = "TrainingScreen { layers: default note; }"   # KeyNote's layer, over the rest
     BINDINGS = [Binding(k.key, k.action, k.name, show=bool(k.footer), priority=(k.key == "space"))
                 for k in KEYS]
 
@@ -173,6 +227,7 @@ class TrainingScreen(Screen):
         with VerticalScroll(id="train-message-box"):
             yield Static(id="train-message")
         yield SavingNotice()
+        yield KeyNote(id="train-note")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -226,7 +281,7 @@ class TrainingScreen(Screen):
             for job in jobs:
                 said = job(s)
                 if isinstance(said, str) and said:
-                    self.post_message(Note(said))
+                    self.post_message(Note(said, s.runs))
             if s.status is Status.RUNNING:
                 # a frame's worth at most (then the rest of the frame asleep), or at full
                 # speed a slice of about SLICE; `chunk` is what fits in that time
@@ -247,6 +302,9 @@ class TrainingScreen(Screen):
     @on(Progress)
     def _progress(self, message: Progress) -> None:
         self.frame = f = message.frame
+        note = self.query_one(KeyNote)
+        if note.display and note.run != f.run:   # said of another run (or before training was there)
+            note.clear()
         self._show("#train-title", Text.assemble(("Training  ", "bold"), f.title))
         drawn = (len(f.curve), f.curve[-1][0])
         now = time.perf_counter()
@@ -309,9 +367,7 @@ class TrainingScreen(Screen):
 
     @on(Note)
     def _note(self, message: Note) -> None:
-        # one note at a time: fifteen presses of + stacked fifteen toasts over the stats
-        self.app.clear_notifications()
-        self.notify(message.text, timeout=6)
+        self.query_one(KeyNote).say(message.text, message.run)
 
     def _stats(self, f: Frame) -> Text:
         rate = f"  {f.rate:,.0f} it/s" if f.status is Status.RUNNING else ""
@@ -335,7 +391,9 @@ class TrainingScreen(Screen):
             t.append(line, style="bold" if p.big_mover else "")
         if f.parameter_count > len(f.parameters):
             t.append(f"the {len(f.parameters)} largest movers of {f.parameter_count:,}\n", style="dim")
-        t.append("▲ the largest movers", style="dim")
+        if any(p.big_mover for p in f.parameters):   # none before the first update (XOR after n)
+            t.append("▲ the largest movers", style="dim")
+        t.rstrip()
         return t
 
     # --- keys: forwarded to the worker --------------------------------------------------------
@@ -409,7 +467,7 @@ class TrainingScreen(Screen):
     def _ready(self) -> bool:
         """Whether the session is there for a worker of its own (else the key says why not)."""
         if self.session is None:
-            self.notify(f"Preparing {self._preparing_title}: this key works once training is on screen.", timeout=4)
+            self.query_one(KeyNote).say(f"Preparing {self._preparing_title}: this key works once training is on screen.")
             return False
         return True
 

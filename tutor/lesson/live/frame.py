@@ -43,6 +43,7 @@ class Frame:
     speed: str
     preparing: str                 # what is being got ready meanwhile ("" when nothing)
     final: tuple[Comparison, ...]  # the source's figures at this iteration, when the run is its own
+    run: int = 0                   # which run this is: r and n start a new one (a note about the old one goes)
 
 
 def parameter_rows(names: list[str], now: np.ndarray, start: np.ndarray) -> tuple[tuple[ParameterRow, ...], int]:
