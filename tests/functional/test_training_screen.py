@@ -644,3 +644,22 @@ class TestLegend:
             await pilot.press("space")
             assert await wait_for(pilot, lambda: screen.frame.iteration > 100)
             assert await wait_for(pilot, lambda: "▲ the largest movers" in shown(app, "#train-params"))
+
+
+class TestThePostsFiguresOnlyBesideThePostsRun:
+    async def test_eta_doubled_mid_run_and_halved_back(self):
+        """Learner trial 18:50 #5: + during the run, then - : "ours" beside the post's figures
+        contradicted the E_total just shown. Now they are left out, and the screen says why."""
+        app = BPTutorApp(load("mazur"), train=True)
+        async with app.run_test(size=(100, 32)) as pilot:
+            screen = app.screen
+            assert await wait_for(pilot, lambda: screen.frame is not None and screen.frame.iteration > 0)
+            await pilot.press("plus")
+            await full_speed(pilot)
+            assert await wait_for(pilot, lambda: "Done" in shown(app, "#train-message"))
+            await pilot.press("minus")
+            assert await wait_for(pilot, lambda: "η 0.5 " in shown(app, "#train-stats"))
+            await pilot.pause(0.2)
+            msg = " ".join(shown(app, "#train-message").split())
+            assert "printed 0.0000351085" not in msg and ", ours " not in msg
+            assert "for its own run (η 0.5 from its start, unchanged throughout)" in msg

@@ -106,6 +106,37 @@ class TestRun:
         assert s.frame().error == pytest.approx(9.646761508290768e-07, rel=1e-6)
         assert s.frame().final == ()
 
+    def test_a_learning_rate_changed_mid_run_and_back_is_not_the_posts_run(self):
+        """Learner trial 18:50 #5: + during the run, - after it: the post's figures were shown with
+        "ours" from the post's run, contradicting the E_total the screen had just shown."""
+        s = TrainingSession(load("mazur"))
+        s.play()
+        s.advance(3000)               # under way ...
+        s.scale_learning_rate(2)
+        run_out(s)
+        assert s.frame().final == ()   # η 1 now: not the post's settings (as before)
+        s.scale_learning_rate(0.5)    # back to the post's η, after the run
+        f = s.frame()
+        assert f.status is Status.DONE and f.error < 3e-5 and f.final == ()
+        assert f.final_note == ("The source's printed figures are for its own run (η 0.5 from its start, "
+                                "unchanged throughout); this run was not made that way, so they are left "
+                                "out: press r to see them beside a run made that way.")
+        s.restart()                   # r: the post's run again
+        run_out(s)
+        assert {c.id for c in s.frame().final} == {"E_total", "out_o1", "out_o2"} and s.frame().final_note == ""
+
+    def test_the_note_says_what_to_set_back(self):
+        s = TrainingSession(load("mazur"))
+        s.play()
+        s.advance(3000)
+        for _ in range(14):
+            s.scale_learning_rate(2)   # 8192, as in the trial
+        s.cycle_momentum()
+        run_out(s)
+        assert s.frame().final == ()
+        assert s.frame().final_note.endswith("left out: set η back to 0.5 (+ or -), momentum 0 (m) and press r "
+                                             "to see them.")
+
     def test_divergence_stops_and_keeps_the_last_good_state(self, blowup):
         """Overflow: the run stops, says the learning rate is too large, shows finite numbers."""
         s = TrainingSession(blowup)
@@ -119,7 +150,8 @@ class TestRun:
         xor = TrainingSession(load("xor"))
         before = xor.run.start.theta.copy()
         assert xor.new_start() == "" and not np.array_equal(before, xor.run.start.theta)
-        assert "gives its starting weights" in TrainingSession(load("mazur")).new_start()
+        assert TrainingSession(load("mazur")).new_start() == (
+            "n draws a new random start, but this exercise gives its starting weights: r starts again from them.")
 
 
 class TestKeysThatDoNothingSayWhy:

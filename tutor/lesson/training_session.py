@@ -49,6 +49,7 @@ class TrainingSession:
         with self.lock:
             self.run = Run(start, self.ex.X, self.ex.T, settings, self.ex.iterations)
             self.runs += 1
+            self.changed = False   # settings changed once the run was under way (and maybe back)
             self.clock.reset()
             self.message = message
 
@@ -127,8 +128,10 @@ class TrainingSession:
             s = r.settings
             # the source's figures are worked out with the compiled loop (reference.py trains
             # them); until it is ready they wait, rather than the worker (and the keys) waiting
-            final = (self.final.at(r.iteration) if r.status is Status.DONE and self.runs_as_in_file()
-                     and not self.preparing() else ())
+            ended = r.status in (Status.DONE, Status.STUCK) and r.iteration >= self.target
+            own = self.runs_as_in_file()
+            final = self.final.at(r.iteration) if ended and own and not self.preparing() else ()
+            note = self._figures_left_out() if ended and not own and self._has_figures(r.iteration) else ""
             rows, count = parameter_rows(net.names, net.theta, r.start.theta)
             return Frame(
                 title=self.ex.title, iteration=r.iteration, target=self.target, error=r.curve.last[1],
@@ -137,7 +140,7 @@ class TrainingSession:
                 parameters=rows, parameter_count=count, status=r.status, message=self.message,
                 rate=self.clock.rate, learning_rate=s.learning_rate, momentum=s.momentum,
                 update_biases=s.update_biases, speed=speed_text(self.speed), preparing=self.preparing(),
-                final=final, run=self.runs)
+                final=final, run=self.runs, final_note=note)
 
     # --- controls: each returns what to say ------------------------------------------------------
     def play(self) -> str:
@@ -217,6 +220,7 @@ class TrainingSession:
 
     def set_learning_rate(self, value: float) -> None:
         with self.lock:
+            self._settings_changed()
             self.run.settings = self.run.settings.with_(learning_rate=value)
             if self.run.status is Status.DIVERGED:
                 self.run.status = Status.PAUSED
@@ -232,6 +236,7 @@ class TrainingSession:
 
     def set_momentum(self, value: float) -> None:
         with self.lock:
+            self._settings_changed()
             self.run.settings = self.run.settings.with_(momentum=min(max(value, 0.0), 0.99))
 
     def cycle_momentum(self) -> str:
@@ -242,13 +247,40 @@ class TrainingSession:
     def toggle_biases(self) -> str:
         with self.lock:
             s = self.run.settings
+            self._settings_changed()
             self.run.settings = s.with_(update_biases=not s.update_biases)
             return "Biases are updated now." if not s.update_biases else "Biases stay fixed now."
 
     def runs_as_in_file(self) -> bool:
+        """The run is the source's own: its start, its settings from the first update to the
+        last (a learning rate doubled mid-run and halved back made other figures than the
+        printed ones, and "ours" beside them contradicted the run on screen)."""
         s, f = self.run.settings, self.ex.settings
         return ((s.learning_rate, s.momentum, s.update_biases) == (f.learning_rate, f.momentum, f.update_biases)
-                and self.seed == self.ex.seed)
+                and self.seed == self.ex.seed and not self.changed)
+
+    def _settings_changed(self) -> None:
+        if self.iteration > 0:
+            self.changed = True
+
+    def _has_figures(self, iteration: int) -> bool:
+        return any(f.after_iterations == iteration for f in self.ex.figures)
+
+    def _figures_left_out(self) -> str:
+        """Why the source's printed figures are not beside this run, and how to see them."""
+        f, s = self.ex.settings, self.run.settings
+        own = [f"η {eta_text(f.learning_rate)}"] + ([f"momentum {f.momentum:g}"] if f.momentum else [])
+        own += ["biases updated"] if f.update_biases else []
+        back = [f"η back to {eta_text(f.learning_rate)} (+ or -)"] if s.learning_rate != f.learning_rate else []
+        back += [f"momentum {f.momentum:g} (m)"] if s.momentum != f.momentum else []
+        back += [f"biases {'updated' if f.update_biases else 'fixed'} (b)"] if s.update_biases != f.update_biases else []
+        if self.seed != self.ex.seed:
+            how = "they belong to the file's own start"
+        else:
+            how = ("set " + ", ".join(back) + " and press r to see them" if back
+                   else "press r to see them beside a run made that way")
+        return (f"The source's printed figures are for its own run ({', '.join(own)} from its start, unchanged "
+                f"throughout); this run was not made that way, so they are left out: {how}.")
 
     # --- side by side and the error surface (their own workers) -----------------------------------
     def compare_rates(self, rates=side_by_side.RATES, iterations: int | None = None, **kw) -> CompareResult:

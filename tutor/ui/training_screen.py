@@ -347,6 +347,8 @@ class TrainingScreen(Screen):
             verdict = "agrees" if c.agrees else (
                 f"differs; the printed figure comes from: {c.method.name}" if c.method else "differs")
             text.append(f"\n  {c.id}: printed {c.printed}, ours {c.value:.9g}, {verdict}")
+        if f.final_note:
+            text.append(f"\n{f.final_note}", style="dim")
         for line in filter(None, (f.preparing, self._preparing)):
             text.append(f"\n⧗ {line}", style="italic")
         self._show("#train-message", text)

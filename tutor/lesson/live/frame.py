@@ -44,6 +44,7 @@ class Frame:
     preparing: str                 # what is being got ready meanwhile ("" when nothing)
     final: tuple[Comparison, ...]  # the source's figures at this iteration, when the run is its own
     run: int = 0                   # which run this is: r and n start a new one (a note about the old one goes)
+    final_note: str = ""           # why the source's figures are left out of a run that is not its own
 
 
 def parameter_rows(names: list[str], now: np.ndarray, start: np.ndarray) -> tuple[tuple[ParameterRow, ...], int]:
