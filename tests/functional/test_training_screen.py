@@ -663,3 +663,24 @@ class TestThePostsFiguresOnlyBesideThePostsRun:
             msg = " ".join(shown(app, "#train-message").split())
             assert "printed 0.0000351085" not in msg and ", ours " not in msg
             assert "for its own run (η 0.5 from its start, unchanged throughout)" in msg
+
+
+class TestSaturatedIsNotDone:
+    async def test_eta_8192_says_stuck_saturated_not_done(self):
+        """Learner trial 18:50 #14: + pressed up to η 8192 early in the run; the error stood
+        at 0.0001 with o1 0.0000/0.01, o2 1.0000/0.99, and the screen said "✓ Done"."""
+        app = BPTutorApp(load("mazur"), train=True)
+        async with app.run_test(size=(100, 32)) as pilot:
+            screen = app.screen
+            await pilot.press("space")
+            assert await wait_for(pilot, lambda: screen.frame is not None and screen.frame.status is Status.PAUSED)
+            for _ in range(14):
+                await pilot.press("plus")
+            await full_speed(pilot)
+            await pilot.press("r")   # from the start at η 8192 (where the pause fell varies)
+            assert await wait_for(pilot, lambda: screen.frame.learning_rate == 8192
+                                  and screen.frame.status in (Status.STUCK, Status.DONE))
+            msg = " ".join(shown(app, "#train-message").split())
+            assert msg.startswith("⚠ Stuck: E_total has not moved") and "Done" not in msg
+            assert "o1 at 0.0000 (target 0.01) and o2 at 1.0000 (target 0.99)" in msg
+            assert "Try a smaller learning rate (-), then r" in msg

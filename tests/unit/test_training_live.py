@@ -237,6 +237,31 @@ class TestStuckAdvice:
         assert f.status is Status.STUCK
         assert "a smaller learning rate (-)" in f.message and "larger learning rate" not in f.message
 
+    def test_saturated_outputs_are_stuck_not_done(self):
+        """Learner trial 18:50 #14: the post's net at η 8192 stood at E_total 0.0001 for 9,600
+        iterations with o1 0.0000 and o2 1.0000, and ended "✓ Done" without a word."""
+        s = TrainingSession(load("mazur"))
+        s.play()
+        s.advance(40)
+        s.set_learning_rate(8192.0)
+        run_out(s, 400)
+        f = s.frame()
+        assert f.status is Status.STUCK and f.error == pytest.approx(1e-4, rel=1e-9) and f.iteration < 10_000
+        assert f.message == (
+            f"Stuck: E_total has not moved over the last {f.iteration // 3:,} iterations (0.0001). The outputs are "
+            "saturated: o1 at 0.0000 (target 0.01) and o2 at 1.0000 (target 0.99), at the flat end of the sigmoid, "
+            "where its slope is zero to the last digit, so no update moves them and going on will not help. Try a "
+            "smaller learning rate (-), then r to start again: steps this large (η 8192) throw the neurons there.")
+
+    def test_a_net_that_fits_exactly_stands_still_at_zero_and_is_done(self):
+        """η 8192 from iteration 1000 lands on the targets to the last digit: E_total 0, done."""
+        s = TrainingSession(load("mazur"))
+        s.play()
+        s.advance(1000)
+        s.set_learning_rate(8192.0)
+        run_out(s, 400)
+        assert s.status is Status.DONE and s.frame().error == 0.0
+
     def test_momentum_already_on_is_not_suggested(self, stall):
         """With momentum 0.9 the advice does not suggest momentum."""
         s = TrainingSession(stall)

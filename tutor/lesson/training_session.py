@@ -118,7 +118,8 @@ class TrainingSession:
         sizes = self.ex.network.sizes
         return Situation(self.iteration, self.run.curve.last[1], self.run.settings.learning_rate,
                          self.ex.settings.learning_rate, LEARNING_RATE_RANGE[1], self.run.settings.momentum,
-                         self.ex.random_start, min(sizes[1:-1]) if len(sizes) > 2 else None)
+                         self.ex.random_start, min(sizes[1:-1]) if len(sizes) > 2 else None,
+                         self.run.saturated(), self.ex.network.activations[-1])
 
     def frame(self) -> Frame:
         """Everything the screen draws, copied out (made in the worker, never on the screen's thread)."""

@@ -24,7 +24,7 @@ from ...engine.network import Network
 from ...engine.training import KERNEL_LIMIT, Settings, Trainer
 from .history import Curve, Path
 from .status import Status
-from .stuck import is_stuck
+from .stuck import is_flat, is_stuck, saturated_outputs
 
 
 class Run:
@@ -87,7 +87,7 @@ class Run:
             self._roll_back(keep, run, good, good_vel, start)
         elif self.iteration >= self.target:
             self._finish()
-        elif is_stuck(self.curve.points):
+        elif self._stuck():
             self.status = Status.STUCK
 
     def _roll_back(self, keep, run, good, good_vel, start) -> None:
@@ -108,7 +108,17 @@ class Run:
 
     def _finish(self) -> None:
         # a run that ends on a plateau is still stuck, however fast it got there
-        self.status = Status.STUCK if is_stuck(self.curve.points) else Status.DONE
+        self.status = Status.STUCK if self._stuck() else Status.DONE
+
+    def _stuck(self) -> bool:
+        """On a plateau, or standing still with saturated outputs (however small the error)."""
+        return is_stuck(self.curve.points) or bool(self.saturated())
+
+    def saturated(self) -> tuple[str, ...]:
+        """The saturated outputs of a run whose error stands still (none otherwise)."""
+        if not is_flat(self.curve.points):
+            return ()
+        return saturated_outputs(self.trainer.net, self.X, self.T)
 
     def _maybe_switch(self) -> None:
         kernel = kernel_loader.module()
