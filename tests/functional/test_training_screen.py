@@ -384,7 +384,8 @@ class TestCompareAndSurface:
         app = BPTutorApp(exercise(tmp_path, BLOWUP), train=True)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("c")
-            assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen), seconds=120)
+            assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen)
+                                  and app.screen.query("#compare-finals"), seconds=120)   # mounted
             finals = shown(app, "#compare-finals")
             assert "2 η = 0.5: blew up by iteration" in finals and "3 of 4 runs blew up" in finals
 
@@ -684,3 +685,22 @@ class TestSaturatedIsNotDone:
             assert msg.startswith("⚠ Stuck: E_total has not moved") and "Done" not in msg
             assert "o1 at 0.0000 (target 0.01) and o2 at 1.0000 (target 0.99)" in msg
             assert "Try a smaller learning rate (-), then r" in msg
+
+
+class TestCompareStartsSaysItsRate:
+    async def test_title_names_the_rate_and_flat_curves_are_explained(self):
+        """Learner trial 18:50 #14: C at η 8192: which rate, and why three curves are flat."""
+        app = BPTutorApp(load("mazur"), train=True)
+        async with app.run_test(size=(100, 32)) as pilot:
+            screen = app.screen
+            await pilot.press("space")
+            assert await wait_for(pilot, lambda: screen.frame is not None and screen.frame.status is Status.PAUSED)
+            for _ in range(14):
+                await pilot.press("plus")
+            assert await wait_for(pilot, lambda: screen.frame.learning_rate == 8192)
+            await pilot.press("C")
+            assert await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen)
+                                  and app.screen.query("#compare-finals"), seconds=120)   # mounted
+            assert shown(app, ".dialog-title") == "Four random starts, each at η = 8192"
+            finals = " ".join(shown(app, "#compare-finals").split())
+            assert "seed 0, seed 1 and seed 3 stand still" in finals and "(saturated)" in finals

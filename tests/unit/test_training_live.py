@@ -347,6 +347,19 @@ class TestSideBySide:
         assert r.finals[0] > r.finals[1] > r.finals[2] and r.blew_up == (None, None, None)
         assert r.summary() == "" and len(r.histories[0]) == 201
 
+    def test_four_starts_say_their_learning_rate_and_why_curves_stand_still(self):
+        """Learner trial 18:50 #14: C at η 8192 said "the same learning rate" without saying
+        which, and three curves stood flat at 0.0001, unexplained."""
+        s = TrainingSession(load("mazur"))
+        s.set_learning_rate(8192.0)
+        r = s.compare_starts()
+        assert r.title == "Four random starts, each at η = 8192"
+        assert r.flat() == [0, 1, 3] and r.finals[0] == pytest.approx(1e-4, rel=1e-9)
+        assert r.note == ("seed 0, seed 1 and seed 3 stand still: steps this large (η 8192, against the exercise's "
+                          "0.5) throw the outputs to the flat ends of the sigmoid, where its slope is zero and no "
+                          "update moves them (saturated). A smaller learning rate avoids it.")
+        assert s.compare_rates().note == ""   # the post's four rates all keep falling
+
     def test_runs_that_blow_up_are_named(self, blowup):
         """On an exercise that overflows, the result says which runs blew up and when."""
         s = TrainingSession(blowup)

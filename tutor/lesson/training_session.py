@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from typing import Callable
 
 from ..engine import kernel_loader
@@ -287,14 +288,21 @@ class TrainingSession:
     def compare_rates(self, rates=side_by_side.RATES, iterations: int | None = None, **kw) -> CompareResult:
         with self.lock:
             start, settings = self.run.start.copy(), self.run.settings
-        return side_by_side.compare_rates(start, self.ex.X, self.ex.T, settings, iterations or self.target,
-                                          rates, **kw)
+        return self._explained(side_by_side.compare_rates(start, self.ex.X, self.ex.T, settings,
+                                                          iterations or self.target, rates, **kw))
 
     def compare_starts(self, count: int = 4, iterations: int | None = None, **kw) -> CompareResult:
         with self.lock:
             settings = self.run.settings
-        return side_by_side.compare_starts(self.ex.network, self.ex.X, self.ex.T, settings,
-                                           iterations or self.target, self.seed, count, **kw)
+        return self._explained(side_by_side.compare_starts(self.ex.network, self.ex.X, self.ex.T, settings,
+                                                           iterations or self.target, self.seed, count, **kw))
+
+    def _explained(self, result: CompareResult | None) -> CompareResult | None:
+        """The result with a sentence on the curves that stand still."""
+        if result is None:
+            return None
+        note = side_by_side.flat_note(result, self.ex.settings.learning_rate, self.ex.network.activations[-1])
+        return replace(result, note=note)
 
     def surface(self, a: str | None = None, b: str | None = None, size: int = 41) -> Surface:
         with self.lock:

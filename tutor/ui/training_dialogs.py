@@ -69,6 +69,8 @@ class CompareScreen(ModalScreen[None]):
                 ends.append(end)
             if r.summary():
                 ends.append("\n" + r.summary())
+            if r.note:
+                ends.append("\n" + r.note)
             yield Static(ends, id="compare-finals")
             yield Static("Escape: back to training", classes="dialog-keys")
 

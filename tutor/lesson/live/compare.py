@@ -13,6 +13,7 @@ from ...engine.batched import Population
 from ...engine.network import Network
 from ...engine.training import Settings
 from .controls import eta_text
+from .stuck import is_flat, is_large
 
 RATES = (0.1, 0.5, 2.0, 10.0)
 POINTS = 200        # recorded errors per curve
@@ -26,6 +27,13 @@ class CompareResult:
     histories: tuple[tuple[tuple[int, float], ...], ...]   # the finite part of each curve
     finals: tuple[float, ...]                              # nan for a run that blew up
     blew_up: tuple[int | None, ...]   # the first recorded iteration with no finite error, or None
+    rates: tuple[float, ...] = ()     # each run's learning rate
+    note: str = ""                    # why some curves stand still (flat_note), "" when none do
+
+    def flat(self) -> list[int]:
+        """The runs whose error stands still over the last third (not at zero)."""
+        return [k for k, (h, at) in enumerate(zip(self.histories, self.blew_up))
+                if at is None and len(h) > 1 and is_flat(list(h))]
 
     def summary(self) -> str:
         """One sentence on the runs that overflowed, "" when none did."""
@@ -55,8 +63,8 @@ def compare_starts(net: Network, X, T, settings: Settings, iterations: int, seed
     seeds = [seed + k for k in range(count)]
     thetas = np.stack([Network.random(net.sizes, net.activations, net.loss, net.bias, s).theta for s in seeds])
     labels = tuple(f"seed {s}" for s in seeds)
-    return _compare("Four random starts, the same learning rate", net, thetas, labels, settings.learning_rate,
-                    X, T, settings, iterations, **kw)
+    return _compare(f"Four random starts, each at η = {eta_text(settings.learning_rate)}", net, thetas, labels,
+                    settings.learning_rate, X, T, settings, iterations, **kw)
 
 
 def _compare(title, net, thetas, labels, rates, X, T, s: Settings, n: int,
@@ -88,4 +96,27 @@ def _compare(title, net, thetas, labels, rates, X, T, s: Settings, n: int,
         blew.append(its[first_bad] if first_bad is not None else None)
         stop = first_bad if first_bad is not None else len(its)
         histories.append(tuple((i, float(e)) for i, e in zip(its[:stop], table[:stop, k])))
-    return CompareResult(title, n, labels, tuple(histories), tuple(float(e) for e in table[-1]), tuple(blew))
+    rates = tuple(float(r) for r in np.broadcast_to(np.asarray(rates, dtype=float), (len(labels),)))
+    return CompareResult(title, n, labels, tuple(histories), tuple(float(e) for e in table[-1]), tuple(blew),
+                         rates)
+
+
+def flat_note(result: CompareResult, file_learning_rate: float, activation: str) -> str:
+    """Why curves stand still: saturated outputs when their learning rate is large (at η 8192
+    three of four starts stood at E_total 0.0001 from the first few hundred updates, unexplained),
+    a plateau otherwise."""
+    flat = result.flat()
+    if not flat:
+        return ""
+    names = [result.labels[k] for k in flat]
+    which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb = "stands" if len(names) == 1 else "stand"
+    if all(is_large(result.rates[k], file_learning_rate) for k in flat):
+        lo = min(result.rates[k] for k in flat)
+        more = " and more" if any(result.rates[k] != lo for k in flat) else ""
+        return (f"{which} {verb} still: steps this large (η {eta_text(lo)}{more}, "
+                f"against the exercise's {eta_text(file_learning_rate)}) throw the outputs to the flat ends of the "
+                f"{activation}, where its slope is zero and no update moves them (saturated). A smaller learning "
+                "rate avoids it.")
+    return (f"{which} {verb} still: the error stopped moving on a plateau or in a poor minimum; another "
+            "start or learning rate may get out of it.")
