@@ -703,4 +703,4 @@ class TestCompareStartsSaysItsRate:
                                   and app.screen.query("#compare-finals"), seconds=120)   # mounted
             assert shown(app, ".dialog-title") == "Four random starts, each at η = 8192"
             finals = " ".join(shown(app, "#compare-finals").split())
-            assert "seed 0, seed 1 and seed 3 stand still" in finals and "(saturated)" in finals
+            assert "seed 0, seed 1 and seed 3 stand still" in finals and "the outputs saturate" in finals

@@ -355,9 +355,9 @@ class TestSideBySide:
         r = s.compare_starts()
         assert r.title == "Four random starts, each at η = 8192"
         assert r.flat() == [0, 1, 3] and r.finals[0] == pytest.approx(1e-4, rel=1e-9)
-        assert r.note == ("seed 0, seed 1 and seed 3 stand still: steps this large (η 8192, against the exercise's "
-                          "0.5) throw the outputs to the flat ends of the sigmoid, where its slope is zero and no "
-                          "update moves them (saturated). A smaller learning rate avoids it.")
+        assert r.note == ("seed 0, seed 1 and seed 3 stand still: at η 8192 (the exercise's is 0.5) the outputs "
+                          "saturate, at the flat ends of the sigmoid where no update moves them. A smaller learning "
+                          "rate avoids it.")
         assert s.compare_rates().note == ""   # the post's four rates all keep falling
 
     def test_runs_that_blow_up_are_named(self, blowup):

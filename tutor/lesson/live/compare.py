@@ -114,9 +114,8 @@ def flat_note(result: CompareResult, file_learning_rate: float, activation: str)
     if all(is_large(result.rates[k], file_learning_rate) for k in flat):
         lo = min(result.rates[k] for k in flat)
         more = " and more" if any(result.rates[k] != lo for k in flat) else ""
-        return (f"{which} {verb} still: steps this large (η {eta_text(lo)}{more}, "
-                f"against the exercise's {eta_text(file_learning_rate)}) throw the outputs to the flat ends of the "
-                f"{activation}, where its slope is zero and no update moves them (saturated). A smaller learning "
-                "rate avoids it.")
+        return (f"{which} {verb} still: at η {eta_text(lo)}{more} (the exercise's is {eta_text(file_learning_rate)}) "
+                f"the outputs saturate, at the flat ends of the {activation} where no update moves them. A smaller "
+                "learning rate avoids it.")
     return (f"{which} {verb} still: the error stopped moving on a plateau or in a poor minimum; another "
             "start or learning rate may get out of it.")
