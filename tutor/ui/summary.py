@@ -54,7 +54,8 @@ def summary_text(lesson: Lesson, comparisons: list[Comparison] | str | None = No
 
     code = completion_code(lesson.key, lesson.variant, s.first_try, s.asked)
     who = f" (variant {lesson.variant})" if lesson.variant else ""
-    lines += ["", f"  Completion code{who}: [b]{code}[/b]   (your teacher can check it with bptutor verify)",
+    lines += ["", f"  Completion code{who}: [b]{code}[/b]",   # a line of its own: at 80 columns the
+              "  Your teacher can check it with bptutor verify.",  # command was split over two
               "  [dim]It checks that a score is reported honestly; it is no proof: anyone who reads bptutor's "
               "source can make one.[/dim]"]
     if trainable:
