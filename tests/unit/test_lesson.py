@@ -105,7 +105,7 @@ def test_the_posts_own_error_after_the_update_is_right_with_a_note(lesson):
     go_to(lesson, "E_total+")
     v = lesson.submit("0.291027924")
     assert v.status == "right" and v.mistake is None
-    assert v.message.startswith("Right to within 0.001 (exact 0.291027774). Your digits match another figure: ")
+    assert v.message.startswith("Within 0.001 of the exact 0.291027774. Your digits match another figure: ")
     assert "already-updated output weights" in v.message
     assert lesson.summary().mistakes == {}
 

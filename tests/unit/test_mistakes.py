@@ -58,8 +58,8 @@ def exact(name: str, expression: str) -> float:
     ("w1+", "w1 - eta*dE_total_dout_h1*net_h1*(1-net_h1)*i1", "dout_h1/dnet_h1", "derivative_on_net"),
     ("w2+", "w2 - eta*dE_total_dout_h1*net_h1*(1-net_h1)*i2", "dout_h1/dnet_h1", "derivative_on_net"),
     ("dE_total/dw2", "dE_total_dout_h1*net_h1*(1-net_h1)*i2", "dout_h1/dnet_h1", "derivative_on_net"),
-    # w6+ used in the part through o1 only (w8 as it was)
-    ("w4+", "w4 - eta*(delta_o1*w6_new + delta_o2*w8)*dout_h2_dnet_h2*i2", "dE_o1/dout_h2", "updated_weights"),
+    # w6+ used in the part through o1 only (w8 as it was): the slip starts at dnet_o1/dout_h2 = w6
+    ("w4+", "w4 - eta*(delta_o1*w6_new + delta_o2*w8)*dout_h2_dnet_h2*i2", "dnet_o1/dout_h2", "updated_weights"),
 ])
 def test_a_slip_made_upstream_is_named_where_it_was_made(step_id, expression, where, key):
     value = exact("mazur", expression)
@@ -78,11 +78,12 @@ def test_the_whole_update_with_updated_weights_is_the_steps_own_mistake():
 def test_a_short_new_weight_that_fits_two_slips_is_not_named():
     """0.1497 for w1+ (0.149780716): its implied step agrees with w7 for w5 in dE_o1/dout_h1
     (0.149697167), but one output's part only (0.149665802) rounds to it too, and so does the
-    right value cut short: no slip named. 0.14970 has the digits to tell."""
+    right value cut short: no slip named. 0.14970 has the digits to tell; the slip is said where
+    it starts, dnet_o1/dout_h1 = w5."""
     v = judge("mazur", "w1+", "0.1497")
     assert v.mistake is None and v.status is Status.MORE_DIGITS
     v = judge("mazur", "w1+", "0.14970")
-    assert v.mistake.key == "wrong_weight" and v.where == "dE_o1/dout_h1" and "you used w7" in v.message
+    assert v.mistake.key == "wrong_weight" and v.where == "dnet_o1/dout_h1" and "you used w7" in v.message
 
 
 def test_two_slips_that_give_about_the_same_number_are_not_named():
@@ -413,4 +414,4 @@ def test_a_hidden_bias_gradient_with_one_outputs_delta_is_named_in_a_quiz_and_ca
     value = exact("mazur-biases", "b1 - eta*(delta_o1*w5*dout_h1_dnet_h1 + delta_o1*w6*dout_h2_dnet_h2)")
     v = judge("mazur-biases", "b1+", f"{value:.9g}")
     assert v.status is Status.MISTAKE and v.mistake.key == "one_output_only", v.message
-    assert v.message.startswith("That is b1+ with a slip in dE_total/db1. Each hidden neuron feeds all 2 outputs")
+    assert v.message.startswith("That is b1+ with a slip in dE_total/db1. Each hidden neuron feeds both outputs")

@@ -155,7 +155,26 @@ def _options(step: Step, ctx: Context, exact, mistakes: list, upstream: bool) ->
     options = [(m, v, f, None) for m, v, f in mistakes]
     if upstream:
         options += [(c.mistake, c.value, c.fields, c.at) for c in carried(step, ctx, exact)]
-    return options
+    return _one_per_slip(options, {s.id: i for i, s in enumerate(ctx.solution.steps)})
+
+
+def _one_per_slip(options: list[tuple], order: Mapping[str, int]) -> list[tuple]:
+    """One option for each slip. A slip carried through several steps comes up at each of
+    them with the same number (out_h1 for out_h2 is a slip in dnet_o1/dw6, and so in
+    dE_total/dw6): it is said in one place, whatever the digits that named it, the step's own
+    when it is one of them, else where it starts (the farthest upstream). The option keeps
+    the place in the list of the first of them (the step's own first, then nearest first)."""
+    def upstream_first(o: tuple) -> int:
+        return -1 if o[3] is None else min(order.get(a, 0) for a in o[3])
+
+    kept: list[tuple] = []
+    for o in options:
+        i = next((i for i, k in enumerate(kept) if k[0].key == o[0].key and _one_value([k[1], o[1]])), None)
+        if i is None:
+            kept.append(o)
+        elif upstream_first(o) < upstream_first(kept[i]):
+            kept[i] = o
+    return kept
 
 
 def _pinned_within(step: Step, answer: Answer, options: list[tuple]) -> Verdict | None:
@@ -174,25 +193,19 @@ def _pinned_within(step: Step, answer: Answer, options: list[tuple]) -> Verdict 
     if not _one_value([o[1] for o in pinned]):  # the digits fit two slips' numbers: no single name
         names = _described(pinned)
         return Verdict(Status.MORE_DIGITS, "Your digits fit known slips better than the right value: "
-                       f"{'; or '.join(names[:3])}. Type more digits, so that I can tell.")
+                       f"{'; or '.join(names[:3])}. With more of them I can tell which.")
     mistake, _, fields, at = pinned[0]
     if mistake.subtle and at is None:
         tolerance = UPDATE_RELATIVE if step.kind == "update" else RELATIVE
-        return Verdict(Status.RIGHT, f"Right to within {tolerance:g} (exact {step.value:.9g}). Your digits match "
+        return Verdict(Status.RIGHT, f"Within {tolerance:g} of the exact {step.value:.9g}. Your digits match "
                        f"another figure: {_fill(mistake, fields)}")
     return _verdict(step, pinned[0], alike=pinned if answer.literal else ())
 
 
 def _described(options: list[tuple]) -> list[str]:
-    """Each distinct slip among these candidates in a few words, one per mistake (a slip
-    carried through several steps is named where it starts, the farthest upstream)."""
-    by_key: dict[str, tuple[str, bool]] = {}
-    for m, _, _, at in options:
-        if by_key.get(m.key, ("", False))[1]:
-            continue  # the step's own mistake stands for the same slip made upstream
-        what = m.name if at is None else f"{m.name} in {at[0] if len(at) == 1 else ', '.join(at)}"
-        by_key[m.key] = (what, at is None)  # carried ones come nearest first: the last is where it starts
-    return [what for what, _ in by_key.values()]
+    """Each slip among these candidates in a few words, where it is made when that is
+    upstream (the words its own verdict would use), each once."""
+    return list(dict.fromkeys(m.name if at is None else f"{m.name} in {', '.join(at)}" for m, _, _, at in options))
 
 
 def _one_value(values: list[float]) -> bool:
@@ -203,26 +216,34 @@ def _one_value(values: list[float]) -> bool:
 
 def _name_mistake(answer: Answer, right: float, options: list[tuple], same: Callable[[Answer, float], bool]
                   ) -> tuple[str, tuple | None]:
-    """("named", option) when the answer singles out one mistake's value; ("unsure",
-    option) when a mistake agrees with it but its digits cannot tell it from another
-    candidate's value (or from the right value cut short); ("none", None) otherwise.
-    Candidates that give the very same number are one value: the first of them is named
-    (the step's own mistakes come before carried ones, the nearest slip first)."""
+    """("named", option) when the answer singles out one mistake's value; ("several",
+    option) when mistakes of different values agree with it and its digits cannot tell
+    which; ("short", option) when one mistake agrees but the digits are too few to single it
+    out (one significant digit, or the right value cut short: 0.549 for b2+ = 0.54980 is that
+    or a slip's 0.54942 rounded); ("none", None) otherwise. Candidates that give the very
+    same number are one value: the first of them is named (the step's own mistakes come
+    before carried ones)."""
     agreeing = [o for o in options if same(answer, o[1])]
     rounded = [o for o in options if rounds_to(o[1], answer)]
     pool = agreeing + [o for o in rounded if o not in agreeing]  # every candidate the answer may be
     if not pool:
         return "none", None
+
+    def told_apart(o: tuple) -> str:
+        """Do the digits typed single out o's value rather than the right one cut short? An
+        expression is worked to full precision; a number typed as the slip's value exactly is it."""
+        sure = (not answer.literal or close(answer.value, o[1], 1e-9)
+                or ((answer.significant or 0) >= 2 and not truncates_to(right, answer)))
+        return "named" if sure else "short"
+
     if agreeing and _one_value([o[1] for o in pool]):  # full agreement, digits to spare
-        return "named", agreeing[0]
+        return told_apart(agreeing[0]), agreeing[0]
     if agreeing:  # several numbers: the digits typed must pick one (0.1497 for w1+ fits two slips)
         pinned = [o for o in pool if rounds_to(o[1], answer) or close(answer.value, o[1], 1e-9)]
-        if pinned and _one_value([o[1] for o in pinned]) and (not answer.literal or (answer.significant or 0) >= 2):
-            return "named", pinned[0]
-        return "unsure", agreeing[0]
-    sure = (_one_value([o[1] for o in rounded]) and (answer.significant or 0) >= 2
-            and not truncates_to(right, answer))
-    return ("named" if sure else "unsure"), rounded[0]
+        if pinned and _one_value([o[1] for o in pinned]):
+            return told_apart(pinned[0]), pinned[0]
+        return "several", agreeing[0]
+    return (told_apart(rounded[0]) if _one_value([o[1] for o in rounded]) else "several"), rounded[0]
 
 
 def _slip_in(at: tuple[str, ...]) -> str:
@@ -235,7 +256,7 @@ def _verdict(step: Step, option: tuple, note: str = "", alike: list[tuple] = ())
     slips, the digits cannot tell which was made, so the sentence names them all (the
     mistake kept is the first, the step's own before carried ones)."""
     mistake, value, fields, at = option
-    others = _described([o for o in alike if o[0].key != mistake.key and _one_value([o[1], value])])
+    others = _described([o for o in alike if o is not option and _one_value([o[1], value])])
     if others:
         first = mistake.name if at is None else f"{mistake.name} in {', '.join(at)}"
         names = [first, *others[:2]]
@@ -255,7 +276,7 @@ def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> V
     if outcome == "named" and option[3] is None:
         return _verdict(step, option, alike=options if answer.literal else ())
     held = option if outcome == "named" else None  # a slip upstream: named unless the answer is right after all
-    unsure = outcome == "unsure"
+    unsure = {outcome} - {"named", "none"}  # why no slip could be named: "several", "short"
     # follow-through: the step done right on the learner's own earlier values
     get_own = lambda q: own.get(q, exact[q])  # noqa: E731
     differing = [d for d in step.depends if d in own and not close(own[d], exact[d])]
@@ -273,9 +294,13 @@ def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> V
                            "steps stay close to the exact values.", upstream=differing)
     if held is not None:
         return _verdict(step, held, alike=options if answer.literal else ())
-    if truncates_to(step.value, answer) and (answer.significant or 0) >= 2:
-        return Verdict(Status.MORE_DIGITS, "Close, but cut short: round the last digit rather than "
-                       "dropping the rest, or type more of them.")
+    if truncates_to(step.value, answer):  # the right value's first digits: it may be right
+        if unsure:
+            return Verdict(Status.MORE_DIGITS, "That could be the right value cut short or a known slip rounded: "
+                           "with more digits I can tell.")
+        if (answer.significant or 0) >= 2:
+            return Verdict(Status.MORE_DIGITS, "Close, but cut short: round the last digit rather than "
+                           "dropping the rest, or type more of them.")
     if differing:
         used: set[str] = set()
 
@@ -296,10 +321,13 @@ def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> V
             yours = [f"{d} = {own[d]:.6g}" for d in differing if d in inputs[options.index(option)]]
             note = f" (Worked from your {', '.join(yours)}.)" if yours else ""
             return _verdict(step, option, note)
-        unsure = unsure or outcome == "unsure"
-    if unsure:
+        unsure |= {outcome} - {"named", "none"}
+    if "several" in unsure:
         return Verdict(Status.WRONG, "That is not it, and more than one slip gives about this much: with "
                        f"more digits I can say which. The formula is {step.formula}.")
+    if unsure:
+        return Verdict(Status.WRONG, "That is not it, and one significant digit cannot show what was done. "
+                       f"The formula is {step.formula}.")
     return Verdict(Status.WRONG, f"The formula is {step.formula}.")
 
 

@@ -225,12 +225,16 @@ def _part_with_dE_dout(s, get, ctx):
         yield get(c) * get(dnet), {"delta": delta, "dE": c}
 
 
+def _all(n: int) -> str:
+    """"both" for two, "all 3" for more: never "all 2 neurons"."""
+    return "both" if n == 2 else f"all {n}"
+
+
 def _one_output_only(s, get, ctx):
     if s.phase != "hidden" or len(s.depends) < 2:
         return
     for part in s.depends:
-        n = len(s.depends)
-        yield get(part), {"q": s.id, "part": part, "all": "both" if n == 2 else f"all {n}"}
+        yield get(part), {"q": s.id, "part": part, "all": _all(len(s.depends))}
 
 
 def _bias_one_output_only(s, get, ctx):
@@ -245,7 +249,7 @@ def _bias_one_output_only(s, get, ctx):
         return
     for i, part in enumerate(parts[0]):
         value = sum(get(p[i]) * get(dnet) for p, (_, dnet) in zip(parts, chains))
-        yield value, {"q": s.id, "output": part.split("/")[0][len("dE_"):], "all": len(parts[0])}
+        yield value, {"q": s.id, "output": part.split("/")[0][len("dE_"):], "all": _all(len(parts[0]))}
 
 
 def _slope_after_cancelled(s, get, ctx):
@@ -453,7 +457,7 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
     ],
     "dE_db": [
         (M("one_output_only", "only one output's contribution",
-           "Each hidden neuron feeds all {all} outputs, so its delta sums the parts through each of them; "
+           "Each hidden neuron feeds {all} outputs, so its delta sums the parts through each of them; "
            "you used only the part through {output}."), _bias_one_output_only),
         (M("sign", "sign of the gradient", "Mind the sign: the gradient is out - target times the rest, "
            "not target - out."), _sign),
