@@ -58,8 +58,8 @@ def exact(name: str, expression: str) -> float:
     ("w1+", "w1 - eta*dE_total_dout_h1*net_h1*(1-net_h1)*i1", "dout_h1/dnet_h1", "derivative_on_net"),
     ("w2+", "w2 - eta*dE_total_dout_h1*net_h1*(1-net_h1)*i2", "dout_h1/dnet_h1", "derivative_on_net"),
     ("dE_total/dw2", "dE_total_dout_h1*net_h1*(1-net_h1)*i2", "dout_h1/dnet_h1", "derivative_on_net"),
-    # w6+ used in the part through o1 only (w8 as it was): the slip starts at dnet_o1/dout_h2 = w6
-    ("w4+", "w4 - eta*(delta_o1*w6_new + delta_o2*w8)*dout_h2_dnet_h2*i2", "dnet_o1/dout_h2", "updated_weights"),
+    # w6+ used in the part through o1 only (w8 as it was)
+    ("w4+", "w4 - eta*(delta_o1*w6_new + delta_o2*w8)*dout_h2_dnet_h2*i2", "dE_o1/dout_h2", "updated_weights"),
 ])
 def test_a_slip_made_upstream_is_named_where_it_was_made(step_id, expression, where, key):
     value = exact("mazur", expression)
@@ -78,12 +78,11 @@ def test_the_whole_update_with_updated_weights_is_the_steps_own_mistake():
 def test_a_short_new_weight_that_fits_two_slips_is_not_named():
     """0.1497 for w1+ (0.149780716): its implied step agrees with w7 for w5 in dE_o1/dout_h1
     (0.149697167), but one output's part only (0.149665802) rounds to it too, and so does the
-    right value cut short: no slip named. 0.14970 has the digits to tell; the slip is said where
-    it starts, dnet_o1/dout_h1 = w5."""
+    right value cut short: no slip named. 0.14970 has the digits to tell."""
     v = judge("mazur", "w1+", "0.1497")
     assert v.mistake is None and v.status is Status.MORE_DIGITS
     v = judge("mazur", "w1+", "0.14970")
-    assert v.mistake.key == "wrong_weight" and v.where == "dnet_o1/dout_h1" and "you used w7" in v.message
+    assert v.mistake.key == "wrong_weight" and v.where == "dE_o1/dout_h1" and "you used w7" in v.message
 
 
 def test_two_slips_that_give_about_the_same_number_are_not_named():
@@ -370,7 +369,7 @@ def test_digits_that_fit_two_slips_ask_for_more_not_right():
     0.408916, the logistic applied twice at out_h1 gives 0.408881. Both named, none credited."""
     v = judge("mazur", "w6+", "0.4089")
     assert v.status is Status.MORE_DIGITS, v.message
-    assert "wrong input for the weight in dnet_o1/dw6" in v.message
+    assert "wrong input for the weight in dE_total/dw6" in v.message
     assert "logistic function applied twice in out_h1" in v.message
 
 
@@ -380,15 +379,16 @@ def test_digits_that_round_to_the_right_value_stay_right(step_id, text):
 
 
 def test_two_slips_with_the_same_number_are_both_named():
-    """w7+ 0.4887: the gradient added (0.5 + 0.5*0.0226..) and the sign of -(target - out)
-    flipped in dE_total/dout_o2 give exactly the same number; the step's own is kept."""
+    """w7+ 0.4887: the gradient added (0.5 + 0.5*0.0226..) and a sign flipped on the way to
+    dE_total/dw7 (in dE_total/dout_o2, delta_o2 or dE_total/dw7 itself: one slip, said at the
+    nearest) give exactly the same number; the step's own is kept."""
     added = exact("mazur", "w7 + eta*dE_total_dw7")
     flipped = exact("mazur", "w7 - eta*(-dE_total_dout_o2)*dout_o2_dnet_o2*out_h1")
     assert added == pytest.approx(flipped, rel=1e-12) == pytest.approx(0.488699, abs=1e-6)
     v = judge("mazur", "w7+", "0.4887")
     assert v.status is Status.MISTAKE and v.mistake.key == "gradient_added" and v.where is None
     assert v.message == ("Two slips give exactly this number (0.488699): gradient added instead of subtracted; "
-                         "or sign of -(target - out) in dE_total/dout_o2. I cannot tell which you made. "
+                         "or sign of the gradient in dE_total/dw7. I cannot tell which you made. "
                          "If it is the first: The gradient points uphill; to go down, subtract it: "
                          "w7+ = w7 - eta * dE_total/dw7.")
 

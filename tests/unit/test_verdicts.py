@@ -107,15 +107,29 @@ def test_every_bundled_lesson(name, data):
 
 def test_w6_new_says_the_same_slip_in_the_same_place_at_any_precision():
     """The learner's trial: 0.4089 (fits two slips) named out_h1's slip at dnet_o1/dw6 and
-    0.40892 at dE_total/dw6. It is one slip, said in one place: where it is made."""
+    0.40892 at dE_total/dw6. It is one slip, said in one place: the nearest step it shows in."""
     w, names = worked("mazur")
     step = next(s for s in w.steps if s.id == "w6+")
     four = check(step, parse("0.4089", names), w.context, w.exact, {})
-    assert four.status is Status.MORE_DIGITS and "wrong input for the weight in dnet_o1/dw6" in four.message
+    assert four.status is Status.MORE_DIGITS and "wrong input for the weight in dE_total/dw6;" in four.message
+    assert "dnet_o1/dw6" not in four.message
     for text in ["0.40892", "0.408916", "0.40891648"]:
         v = check(step, parse(text, names), w.context, w.exact, {})
-        assert v.status is Status.MISTAKE and v.where == "dnet_o1/dw6", (text, v.message)
-        assert v.message.startswith("That is w6+ with a slip in dnet_o1/dw6. dnet/dw6 is what w6 multiplies: out_h2")
+        assert v.status is Status.MISTAKE and v.where == "dE_total/dw6", (text, v.message)
+        assert v.message == ("That is w6+ with a slip in dE_total/dw6. The last factor is what w6 multiplies: "
+                             "out_h2; you used out_h1.")
+
+
+def test_a_slip_in_a_sum_is_said_where_the_learner_made_it():
+    """The trial in tmux: 0.0554 + 0.019 for dE_total/dout_h1 (dE_o2/dout_h1 = -0.019 with its
+    sign dropped) is a slip in dE_o2/dout_h1, the part added, the same number as the sign of
+    -(target - out) in dE_total/dout_o2 far upstream: said at the nearest."""
+    w, names = worked("mazur")
+    step = next(s for s in w.steps if s.id == "dE_total/dout_h1")
+    v = check(step, parse("0.0744", names), w.context, w.exact, {})
+    assert v.status is Status.MISTAKE and v.where == "dE_o2/dout_h1", v.message
+    assert v.message == ("That is dE_total/dout_h1 with a slip in dE_o2/dout_h1. Mind the sign: the part keeps "
+                         "the sign of the node delta.")
 
 
 def test_a_slip_whose_digits_are_the_right_value_cut_short_is_not_named():

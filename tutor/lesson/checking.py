@@ -155,25 +155,19 @@ def _options(step: Step, ctx: Context, exact, mistakes: list, upstream: bool) ->
     options = [(m, v, f, None) for m, v, f in mistakes]
     if upstream:
         options += [(c.mistake, c.value, c.fields, c.at) for c in carried(step, ctx, exact)]
-    return _one_per_slip(options, {s.id: i for i, s in enumerate(ctx.solution.steps)})
+    return _one_per_slip(options)
 
 
-def _one_per_slip(options: list[tuple], order: Mapping[str, int]) -> list[tuple]:
+def _one_per_slip(options: list[tuple]) -> list[tuple]:
     """One option for each slip. A slip carried through several steps comes up at each of
-    them with the same number (out_h1 for out_h2 is a slip in dnet_o1/dw6, and so in
-    dE_total/dw6): it is said in one place, whatever the digits that named it, the step's own
-    when it is one of them, else where it starts (the farthest upstream). The option keeps
-    the place in the list of the first of them (the step's own first, then nearest first)."""
-    def upstream_first(o: tuple) -> int:
-        return -1 if o[3] is None else min(order.get(a, 0) for a in o[3])
-
+    them with the same number (out_h1 for out_h2 in dnet_o1/dw6, and so in dE_total/dw6):
+    it is said in one place whatever the digits that named it, the first of them: the step's
+    own when it is one, else the nearest upstream (carried slips come nearest first), the
+    step the learner worked on last before this one."""
     kept: list[tuple] = []
     for o in options:
-        i = next((i for i, k in enumerate(kept) if k[0].key == o[0].key and _one_value([k[1], o[1]])), None)
-        if i is None:
+        if not any(k[0].key == o[0].key and _one_value([k[1], o[1]]) for k in kept):
             kept.append(o)
-        elif upstream_first(o) < upstream_first(kept[i]):
-            kept[i] = o
     return kept
 
 
