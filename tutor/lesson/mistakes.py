@@ -266,24 +266,31 @@ def _slope_after_cancelled(s, get, ctx):
 
 
 def _sum_of_parts(s, get, ctx, part_mistake):
-    """dE_total/dout_h with the same slip made in every part of the sum."""
-    if s.phase != "hidden":
-        return
-    total = 0.0
+    """A sum of parts (dE_total/dout_h of its parts through each output; E_total of each
+    output's error, or in a batch of each sample's E_total) with the same slip made in every
+    part; a part that is itself such a sum is worked the same way. Its fields: those every
+    part has alike (the other loss's name), and q."""
+    total, fields = 0.0, None
     for part in s.depends:
-        values = list(part_mistake(ctx.by_id[part], get, ctx))
+        step = ctx.by_id[part]
+        values = list(_sum_of_parts(step, get, ctx, part_mistake) if step.kind == s.kind
+                      else part_mistake(step, get, ctx))
         if not values:
             return
         total += values[0][0]
-    yield total, {"q": s.id}
+        mine = values[0][1]
+        fields = mine if fields is None else {k: v for k, v in fields.items() if mine.get(k) == v}
+    yield total, {**(fields or {}), "q": s.id}
 
 
 def _sum_with_updated_weights(s, get, ctx):
-    yield from _sum_of_parts(s, get, ctx, _part_with_updated_weight)
+    if s.phase == "hidden":
+        yield from _sum_of_parts(s, get, ctx, _part_with_updated_weight)
 
 
 def _sum_with_dE_dout(s, get, ctx):
-    yield from _sum_of_parts(s, get, ctx, _part_with_dE_dout)
+    if s.phase == "hidden":
+        yield from _sum_of_parts(s, get, ctx, _part_with_dE_dout)
 
 
 def _mean_for_sum(s, get, ctx):
@@ -320,57 +327,45 @@ _OTHER_LOSS = {"cross_entropy": losses.HALF_SSE, "half_sse": losses.CROSS_ENTROP
 _LOSS_WORDS = {"cross_entropy": "the cross-entropy", "half_sse": "the half squared error"}
 
 
-def _loss_fields(other, ctx) -> dict:
-    return {"other": _LOSS_WORDS[other.name], "own": _LOSS_WORDS[ctx.ex.network.loss]}
-
-
 def _other_loss(s: Step, ctx: Context):
+    """For one output's error or its dE/dout (made from target and out): (the other loss,
+    the output's activation, target, out). None for any other step, or where the other loss
+    does not apply (cross-entropy only for outputs it knows, between 0 and 1)."""
+    if len(s.depends) != 2 or not s.depends[0].startswith("target_"):
+        return None
     other = _OTHER_LOSS.get(ctx.ex.network.loss)
-    act = ctx.activation_of(s.depends[-1])
+    target, out = s.depends
+    act = ctx.activation_of(out)
     if other is None or (other is losses.CROSS_ENTROPY and act not in other.delta_is_out_minus_target):
-        return None, act
-    return other, act
+        return None
+    return other, act, target, out
+
+
+def _other_loss_fields(s: Step, ctx: Context, other, used: str) -> dict:
+    return {"q": s.id, "used": used.format(target=s.depends[0], out=s.depends[1], n=len(ctx.names[-1])),
+            "formula": s.formula, "other": _LOSS_WORDS[other.name], "own": _LOSS_WORDS[ctx.ex.network.loss]}
 
 
 def _error_of_other_loss(s, get, ctx):
-    if s.kind != "error":
-        return
-    other, act = _other_loss(s, ctx)
-    if other is None:
-        return
-    target, out = s.depends
-    net = "net_" + out.split("_", 1)[1]
-    n = len(ctx.names[-1])
-    value = other.per_output(act, np.array([get(net)]), np.array([get(out)]), np.array([get(target)]))[0]
-    yield value, {"q": s.id, "used": other.error_formula(act).format(target=target, out=out, n=n),
-                  "formula": s.formula, **_loss_fields(other, ctx)}
+    found = _other_loss(s, ctx)
+    if found is not None:
+        other, act, target, out = found
+        net = "net_" + out.split("_", 1)[1]
+        value = other.per_output(act, np.array([get(net)]), np.array([get(out)]), np.array([get(target)]))[0]
+        yield value, _other_loss_fields(s, ctx, other, other.error_formula(act))
 
 
 def _total_of_other_loss(s, get, ctx):
     """E_total with the other loss taken for every output (of every sample, in a batch)."""
-    total, fields = 0.0, {}
-    for part in s.depends:
-        step = ctx.by_id[part]
-        part_mistake = _total_of_other_loss if step.kind == "error_total" else _error_of_other_loss
-        values = list(part_mistake(step, get, ctx))
-        if not values:
-            return
-        total += values[0][0]
-        fields = values[0][1]
-    yield total, {**fields, "q": s.id}
+    yield from _sum_of_parts(s, get, ctx, _error_of_other_loss)
 
 
 def _d_out_of_other_loss(s, get, ctx):
-    if s.phase != "output":
-        return
-    other, act = _other_loss(s, ctx)
-    if other is None:
-        return
-    target, out = s.depends
-    n = len(ctx.names[-1])
-    value = other.d_out(np.array([get(out)]), np.array([get(target)]), n)[0]
-    yield value, {"q": s.id, "used": other.d_out_formula.format(target=target, out=out, n=n),
-                  "formula": s.formula, **_loss_fields(other, ctx)}
+    found = _other_loss(s, ctx)
+    if found is not None:
+        other, _act, target, out = found
+        value = other.d_out(np.array([get(out)]), np.array([get(target)]), len(ctx.names[-1]))[0]
+        yield value, _other_loss_fields(s, ctx, other, other.d_out_formula)
 
 
 def _error_after_fresh(s, get, ctx):
