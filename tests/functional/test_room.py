@@ -316,7 +316,7 @@ async def test_a_learner_answers_reloads_and_comes_back_to_the_same_step(room_se
     events = read_events(server.config)
     assert [(e.learner, e.step, e.kind, e.text, e.verdict) for e in events] == [
         ("Ann Lee", "net_h1", "answer", "0.3775", "right"),
-        ("Ann Lee", "out_h1", "answer", "0.5", "wrong"),
+        ("Ann Lee", "out_h1", "answer", "0.1", "wrong"),
         ("Ann Lee", "out_h1", "hint", None, None),
     ]
 

@@ -86,7 +86,8 @@ def sweep(name: str, step, tried: list[int] | None = None) -> list[str]:
             if v.status is Status.MISTAKE and v.mistake.key == mistake.key and (v.where, v.message) != (
                     full.where, full.message):
                 found.append(f"said otherwise than at full precision ({full.where}: {full.message!r}): {where}")
-            if v.status is Status.MORE_DIGITS and mistake.name in v.message:
+            listed = [o for o in options if rounds_to(o[1], answer) or close(answer.value, o[1], 1e-9)]
+            if v.status is Status.MORE_DIGITS and mistake.name in v.message and len(listed) <= 3:  # all listed
                 said = set(re.findall(re.escape(mistake.name) + r"(?: in ([^;.)]+))?", v.message))
                 if (full.where or "") not in said and not (at is not None and said == {""}):  # "": the step's own
                     found.append(f"listed elsewhere than at full precision ({full.where}): {where}")
