@@ -140,3 +140,15 @@ def test_a_slip_whose_digits_are_the_right_value_cut_short_is_not_named():
     step = next(s for s in w.steps if s.id == "b2+")
     v = check(step, parse("0.549", names), w.context, w.exact, {})
     assert v.mistake is None and v.status is Status.MORE_DIGITS, v.message
+
+
+def test_a_new_weight_whose_step_is_off_says_what_to_give():
+    """The trial in tmux: 0.3473 for two-hidden's w5+ (0.3472688) rounds right, but the step it
+    implies, 0.0027, is 1.1% off 0.00273. It was told "the change has to show in your answer",
+    which it does: it is told what is judged instead."""
+    w, names = worked("two-hidden")
+    step = next(s for s in w.steps if s.id == "w5+")
+    v = check(step, parse("0.3473", names), w.context, w.exact, {})
+    assert v.status is Status.MORE_DIGITS
+    assert v.message == "w5 moves by only 0.00273: give enough digits that w5 - w5+ comes to that within 1%."
+    assert check(step, parse("0.34727", names), w.context, w.exact, {}).status is Status.RIGHT

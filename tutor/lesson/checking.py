@@ -139,8 +139,10 @@ def _check_update(step: Step, answer: Answer, ctx: Context, exact, own, upstream
         pinned = _pinned_within(step, answer, _options(step, ctx, exact, mistakes, upstream))
         return pinned if pinned is not None else Verdict(Status.RIGHT, "Right.")
     if rounds_to(step.value, answer):
-        return Verdict(Status.MORE_DIGITS, f"{param} moves by only {abs(eta * exact[grad]):.3g}, so "
-                       "the change has to show in your answer.")
+        # rounds to w+, but the step it implies, w - w+, is more than 1% off (0.3473 for two-hidden's
+        # w5+ = 0.3472688: a step of 0.0027 for 0.00273): the step is what is judged
+        return Verdict(Status.MORE_DIGITS, f"{param} moves by only {abs(eta * exact[grad]):.3g}: give enough digits "
+                       f"that {param} - {step.id} comes to that within 1%.")
 
     def implied(a: Answer, value: float) -> bool:
         return _implied_step_matches(a, before, before - value)
