@@ -58,7 +58,7 @@ def test_resume_after_a_kill(tmp_path):
         from tutor.lesson.session import Lesson
         from tutor.lesson.store import Store
         lesson = Lesson(load("mazur"), "", Store({str(home)!r}))
-        for text in ["0.3775", "0.5", "0.593269992", "0.3925"]:
+        for text in ["0.3775", "0.1", "0.593269992", "0.3925"]:
             lesson.submit(text)
         lesson.hint()
         os.kill(os.getpid(), signal.SIGKILL)
@@ -69,7 +69,7 @@ def test_resume_after_a_kill(tmp_path):
     lesson = Lesson(load("mazur"), "", store)
     lesson.resume(store.events("mazur", ""))
     assert lesson.current.step.id == "out_h2" and lesson.current.hints == 1
-    assert lesson.records[1].attempts == [("0.5", "wrong"), ("0.593269992", "right")]
+    assert lesson.records[1].attempts == [("0.1", "wrong"), ("0.593269992", "right")]
     assert store.last() == ("mazur", "")
 
 

@@ -195,7 +195,7 @@ async def test_a_step_worked_from_a_rounded_answer_on_screen(mazur_app):
 
 
 @pytest.mark.parametrize("step_id, text, mark", [
-    ("out_h1", "0.6", "… More digits."), ("E_o2", "0.0235", "… More digits."), ("out_o1", "0.7", "✗ Not yet."),
+    ("out_h1", "0.6", "… More digits."), ("E_o2", "0.0235", "… More digits."), ("out_o1", "0.7", "… More digits."),
     ("net_h1", "0.0275", "✗ Not yet."), ("net_h1", "hello", "! Not readable."),
 ])
 async def test_no_doubled_words_in_feedback(mazur_app, step_id, text, mark):

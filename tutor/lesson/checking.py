@@ -293,7 +293,7 @@ def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> V
     if truncates_to(step.value, answer):  # the right value's first digits: it may be right
         if unsure:
             return Verdict(Status.MORE_DIGITS, "That could be the right value cut short or a known slip rounded: "
-                           "with more digits I can tell.")
+                           "the next digits will tell.")
         if (answer.significant or 0) >= 2:
             return Verdict(Status.MORE_DIGITS, "Close, but cut short: round the last digit rather than "
                            "dropping the rest, or type more of them.")
