@@ -30,6 +30,7 @@ from ..lesson.live.frame import Frame
 from ..lesson.live.status import Status
 from ..lesson.training_session import CompareResult, Surface, TrainingSession
 from .error_plot import ErrorPlot
+from .preparing import title_of   # here, not in on_mount: its import was a third of the screen's first stall
 from .saving import SavingNotice
 
 FRAME = 1 / FPS
@@ -45,6 +46,7 @@ FRAME = 1 / FPS
 FULL_SPEED_FPS = 12
 SLICE = 1 / FULL_SPEED_FPS
 PLOT_FPS = 4   # at full speed the plot, ~half a frame's cost, is redrawn this often
+SAMPLES_SHOWN = 40   # outputs against targets: of the first this many samples
 
 WIDE = 100   # columns from which the footer has room for the keys marked WIDE_FOOTER
 
@@ -232,8 +234,6 @@ class TrainingScreen(Screen):
 
     def on_mount(self) -> None:
         if self.session is None:
-            from .preparing import title_of
-
             self._preparing_title = title_of(self.source)
             self._show("#train-title", Text.assemble(("Training  ", "bold"), self._preparing_title))
             self._show("#train-message", Text(f"⧗ Preparing {self._preparing_title}…", style="italic"))
@@ -380,10 +380,15 @@ class TrainingScreen(Screen):
             ("speed ", "dim"), f.speed, (rate, "dim"))
 
     def _outputs(self, f: Frame) -> Text:
+        # at most SAMPLES_SHOWN samples, as the parameters show their 40 largest movers: every
+        # frame redraws this text on the UI thread, and 1,000 samples' lines took it 50-100 ms
+        # a frame (laid out and wrapped whole, though a few rows show)
         t = Text("outputs against targets\n", style="bold")
-        for k, (o, target) in enumerate(zip(f.outputs, f.targets)):
+        for k, (o, target) in enumerate(zip(f.outputs[:SAMPLES_SHOWN], f.targets)):
             prefix = f"s{k + 1} " if len(f.outputs) > 1 else ""
             t.append(prefix + "  ".join(f"{n} {v:.4f}/{tv:g}" for n, v, tv in zip(f.output_names, o, target)) + "\n")
+        if len(f.outputs) > SAMPLES_SHOWN:
+            t.append(f"the first {SAMPLES_SHOWN} of {len(f.outputs):,} samples (E_total is over all)\n", style="dim")
         return t
 
     def _params(self, f: Frame) -> Text:
