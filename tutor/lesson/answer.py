@@ -47,12 +47,29 @@ class AnswerError(Exception):
 
 
 @dataclass(frozen=True)
+class Number:
+    """A number typed inside an expression: its value, half a unit of its last digit, and
+    how much the expression moves per unit it moves (so its digits can be judged: 0.082167
+    in `0.45 - 0.5*0.082167` carries the answer's precision; whether it stands for an exact
+    value, as 0.45 for w6 does, the checking decides)."""
+    value: float
+    half: float            # 0.5 * 10^-decimals
+    slope: float           # |d answer / d number|
+    significant: int
+
+
+@dataclass(frozen=True)
 class Answer:
     text: str
     value: float
     literal: bool          # a plain number as typed (its digits can be judged)
     decimals: int | None   # digits after the point of a plain number
     significant: int | None
+    numbers: tuple[Number, ...] = ()  # an expression's own numbers (integers left out: 1 - out, ^2)
+    # an expression with rounded numbers: how far its value may be from the one they stand
+    # for, when each is half a unit of its last digit off (set by the checking, which knows
+    # which numbers are exact)
+    half: float | None = None
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -158,15 +175,11 @@ def parse(text: str, names: Mapping[str, float], pending: Mapping[str, str] | No
         value = float(text)
         if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
             raise AnswerError("That number is too large to be an answer here.")
-        mantissa = text.lstrip("+-").split("e")[0].split("E")[0]
-        digits = mantissa.replace(".", "").lstrip("0") or "0"
-        decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
-        exponent = int(text.lower().split("e")[1]) if "e" in text.lower() else 0
-        # the place of the last digit typed; a zero's exponent says nothing more (0e400),
-        # and 10.0 ** 309 would overflow
-        return Answer(text, value, True, max(decimals - exponent, -300), len(digits))
+        decimals, significant = _digits(text)
+        return Answer(text, value, True, decimals, significant)
+    source = text.replace("^", "**")
     try:
-        tree = ast.parse(text.replace("^", "**"), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as e:
         where = f" near character {e.offset}" if e.offset else ""
         raise AnswerError(f"I could not read that as a number or an expression{where}.") from None
@@ -174,8 +187,43 @@ def parse(text: str, names: Mapping[str, float], pending: Mapping[str, str] | No
         raise AnswerError("I could not read that as a number or an expression.") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise AnswerError("That expression is too long; a number or a short expression is enough.")
-    value = _Evaluator(names, pending, ids, asking, sample).eval(tree.body)
-    return Answer(text, value, False, None, None)
+    evaluator = _Evaluator(names, pending, ids, asking, sample)
+    value = evaluator.eval(tree.body)
+    return Answer(text, value, False, None, None, _numbers_in(tree, source, evaluator, value))
+
+
+def _digits(text: str) -> tuple[int, int]:
+    """(the place of the last digit typed, significant digits) of a plain number."""
+    mantissa = text.lstrip("+-").split("e")[0].split("E")[0]
+    digits = mantissa.replace(".", "").lstrip("0") or "0"
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    exponent = int(text.lower().split("e")[1]) if "e" in text.lower() else 0
+    # a zero's exponent says nothing more (0e400), and 10.0 ** 309 would overflow
+    return max(decimals - exponent, -300), len(digits)
+
+
+def _numbers_in(tree: ast.Expression, source: str, evaluator: "_Evaluator", value: float) -> tuple[Number, ...]:
+    """The expression's numbers with a fractional part, each with half a unit of its last
+    digit and the expression's slope in it (worked out by moving it half a unit each way)."""
+    out = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, float)):
+            continue
+        typed = ast.get_source_segment(source, node) or ""
+        if not _NUMBER.match(typed) or "." not in typed:
+            continue  # an integer (1 - out, ^2, 1/2) is exact
+        decimals, significant = _digits(typed)
+        half = 0.5 * 10.0 ** -decimals
+        slopes = []
+        for moved in (node.value + half, node.value - half):
+            evaluator.moved = {id(node): moved}
+            try:
+                slopes.append(abs(evaluator.eval(tree.body) - value) / half)
+            except AnswerError:
+                slopes.append(math.inf)
+        evaluator.moved = {}
+        out.append(Number(node.value, half, max(slopes), significant))
+    return tuple(out)
 
 
 def _value_after_own_name(text: str, asking: tuple[str, ...], names, pending, ids) -> str:
@@ -196,6 +244,7 @@ class _Evaluator:
     def __init__(self, names: Mapping[str, float], pending: Mapping[str, str],
                  ids: Mapping[str, str] | None = None, asking: tuple[str, ...] = (), sample: int | None = None):
         self.names, self.pending, self.ids, self.asking, self.sample = names, pending, ids or {}, asking, sample
+        self.moved: dict[int, float] = {}  # id(number node) -> the value it stands at (_numbers_in)
 
     def eval(self, node: ast.AST) -> float:
         value = self._eval(node)
@@ -205,6 +254,8 @@ class _Evaluator:
 
     def _eval(self, node: ast.AST) -> float:
         if isinstance(node, ast.Constant):
+            if id(node) in self.moved:
+                return self.moved[id(node)]
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 raise AnswerError(f"Only numbers and names can be used here: {SYNTAX}.")
             try:

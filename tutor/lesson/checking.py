@@ -31,12 +31,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Callable, Mapping
 
 from ..engine.steps import Step, identifier
-from .answer import Answer, AnswerError, parse
+from .answer import Answer, AnswerError, Number, parse
 from .carried import carried
 from .mistakes import Context, Mistake, candidates
 
@@ -79,20 +79,34 @@ def close(a: float, b: float, rel: float = RELATIVE) -> bool:
     return abs(a - b) <= max(rel * abs(b), FLOOR)
 
 
+def _lead(x: float) -> int:
+    """The place of a number's first significant digit (0.0235 -> -2)."""
+    return math.floor(math.log10(abs(x)))
+
+
 def rounds_to(exact: float, answer: Answer) -> bool:
-    """Does the exact value round to the number as the learner typed it?"""
-    if not answer.literal or answer.decimals is None:
+    """Is the number as typed the exact value rounded to its significant digits? (1 is not
+    0.5933 rounded, though 0.5933 to no decimals is 1: one digit of it is 0.6; 0 is no
+    value rounded.) An expression "rounds to" the values its rounded numbers allow:
+    within half a unit of each (Answer.half, set by check)."""
+    if not answer.literal:
+        return answer.half is not None and abs(exact - answer.value) <= answer.half * (1 + 1e-9) + 1e-15
+    if answer.decimals is None or answer.value == 0 or exact == 0:
         return False
-    return abs(exact - answer.value) <= 0.5 * 10.0 ** (-answer.decimals) * (1 + 1e-9)
+    if abs(exact - answer.value) > 0.5 * 10.0 ** (-answer.decimals) * (1 + 1e-9):
+        return False
+    place = _lead(exact) - (answer.significant or 1) + 1  # the exact value rounded to as many digits
+    return abs(exact - answer.value) <= 0.5 * 10.0 ** place * (1 + 1e-9)
 
 
 def truncates_to(exact: float, answer: Answer) -> bool:
-    """Is the number as typed the exact value with its last digits cut off (0.7 for 0.751)?"""
-    if not answer.literal or answer.decimals is None:
+    """Is the number as typed the exact value with its last digits cut off (0.7 for 0.751)?
+    Its first digit is the exact value's first digit (0 and 1 are not 0.5933 cut short)."""
+    if not answer.literal or answer.decimals is None or answer.value == 0 or exact == 0:
         return False
     cut = abs(exact) - abs(answer.value)
     same_side = exact * answer.value >= 0
-    return same_side and -1e-12 <= cut < 10.0 ** (-answer.decimals)
+    return same_side and -1e-12 <= cut < 10.0 ** (-answer.decimals) and _lead(exact) == _lead(answer.value)
 
 
 def matches(answer: Answer, exact: float) -> bool:
@@ -109,6 +123,9 @@ def check(step: Step, answer: Answer, ctx: Context, exact: Mapping[str, float],
     steps as typed (each was accepted as right); upstream: also name slips made at earlier
     steps and carried into this one (a quiz gives those steps' values, so it says False)."""
     get_exact = exact.__getitem__
+    numbers = _rounded_numbers(step, answer, ctx, exact)
+    if numbers:
+        return _check_numbers(step, answer, ctx, exact, own, numbers, upstream)
     if step.kind == "update":
         return _check_update(step, answer, ctx, exact, own, upstream)
     mistakes = list(candidates(step, get_exact, ctx))
@@ -116,15 +133,64 @@ def check(step: Step, answer: Answer, ctx: Context, exact: Mapping[str, float],
         pinned = _pinned_within(step, answer, _options(step, ctx, exact, mistakes, upstream))
         if pinned is not None:
             return pinned
-        if not close(answer.value, step.value):
-            if answer.significant is not None and answer.significant < 2 and step.value != 0:
-                return Verdict(Status.MORE_DIGITS, "One significant digit cannot show the method.")
-            clash = [m for m, v, _ in mistakes if rounds_to(v, answer) and not close(v, step.value)]
-            if clash:
-                return Verdict(Status.MORE_DIGITS, "At this precision your answer could also come from a "
-                               f"known slip ({clash[0].name}).")
+        if answer.literal and (answer.significant or 0) < 2 and not close(answer.value, step.value, 1e-9):
+            return Verdict(Status.MORE_DIGITS, ONE_DIGIT)
         return Verdict(Status.RIGHT, "Right.")
     return _diagnose(step, answer, ctx, exact, own, mistakes, lambda a, v: close(a.value, v), upstream)
+
+
+ONE_DIGIT = "One significant digit is too few to judge: type more digits (two or more)."
+
+
+def _rounded_numbers(step: Step, answer: Answer, ctx: Context, exact: Mapping[str, float]) -> list[Number]:
+    """The numbers of an expression that are rounded quantities: not the exact value of
+    something the step is made from (0.45 for w6 and 0.5 for eta in w6+, 0.05 for i1), nor
+    the 1/2 of a squared error. 0.6 in `0.6*(1-0.6)` for dout_h1/dnet_h1 is out_h1 rounded,
+    though b2 is 0.6: b2 is not part of it."""
+    if not answer.numbers:
+        return []
+    values = [exact[q] for q in _made_from(step.id, ctx) if q in exact] + [0.5]
+    return [n for n in answer.numbers if not any(abs(n.value - v) <= 1e-12 * max(1.0, abs(v)) for v in values)]
+
+
+def _made_from(step_id: str, ctx: Context) -> set[str]:
+    """Every quantity a step is made from, down to the given values (w6, eta, i1)."""
+    seen: set[str] = set()
+    todo = [step_id]
+    while todo:
+        for d in getattr(ctx.by_id.get(todo.pop()), "depends", ()):
+            if d not in seen:
+                seen.add(d)
+                todo.append(d)
+    return seen
+
+
+def _check_numbers(step: Step, answer: Answer, ctx: Context, exact, own, numbers: list[Number],
+                   upstream: bool) -> Verdict:
+    """An expression with rounded numbers in it (`0.45 - 0.5*0.082167` for w6+): its
+    precision is its numbers', not a fixed tolerance (0.1%, an update's 1% of its step), which
+    numbers that are exact (w6, eta) would stretch. Each rounded number may be off as much as a
+    plain answer to what it stands for may (0.1% of it, or half a unit of its last digit): the
+    answer is right when its value is within what they allow together of the exact value, and
+    each has two significant digits or more (one: more digits). Outside: wrong, with a slip
+    named when one is within what they allow; inside, digits that fit a slip's value and not
+    the right one name it, as for a number."""
+    answer = replace(answer, half=sum(n.slope * n.half for n in numbers))
+    allowed = sum(n.slope * max(RELATIVE * abs(n.value), n.half) for n in numbers)
+
+    def near(a: Answer, value: float) -> bool:
+        return abs(a.value - value) <= allowed * (1 + 1e-9) + FLOOR
+
+    mistakes = list(candidates(step, exact.__getitem__, ctx))
+    if not near(answer, step.value):
+        return _diagnose(step, answer, ctx, exact, own, mistakes, near, upstream)
+    pinned = _pinned_within(step, answer, _options(step, ctx, exact, mistakes, upstream))
+    if pinned is not None:
+        return pinned
+    if any(n.significant < 2 for n in numbers):
+        return Verdict(Status.MORE_DIGITS, "A number with one significant digit is too short to judge: "
+                       "give two or more in each.")
+    return Verdict(Status.RIGHT, "Right.")
 
 
 def _check_update(step: Step, answer: Answer, ctx: Context, exact, own, upstream: bool) -> Verdict:
