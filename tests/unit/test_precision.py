@@ -114,3 +114,14 @@ def test_the_exact_value_rounded_is_right_from_two_digits_and_more_digits_below(
         assert v.status is Status.RIGHT, (step.id, text, v.message)
     else:
         assert v.status is Status.MORE_DIGITS, (step.id, text, v.message)
+
+
+# --- 2. the post's own printed digits: the verdict says what the summary says ---------------
+
+def test_the_posts_printed_figure_typed_is_right_and_said_to_be_the_posts():
+    """dE_o2/dout_h1: the post prints -0.019049119, worked from rounded figures; exactly it is
+    -0.01904911826. Right (within 0.1%), and the verdict says whose digits they are."""
+    v = judge("mazur", "dE_o2/dout_h1", "-0.019049119")
+    assert v.status is Status.RIGHT
+    assert "prints" in v.message and "-0.01904911826" in v.message and "rounded to nine decimals" in v.message
+    assert judge("mazur", "dE_o2/dout_h1", "-0.0190491183").message == "Right."

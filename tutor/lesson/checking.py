@@ -39,6 +39,7 @@ from ..engine.steps import Step, identifier
 from .answer import Answer, AnswerError, Number, parse
 from .carried import carried
 from .mistakes import Context, Mistake, candidates
+from .reference import printed_note
 
 RELATIVE = 1e-3
 UPDATE_RELATIVE = 1e-2
@@ -122,6 +123,17 @@ def check(step: Step, answer: Answer, ctx: Context, exact: Mapping[str, float],
     """exact: every quantity's exact value (by id); own: the learner's answers to earlier
     steps as typed (each was accepted as right); upstream: also name slips made at earlier
     steps and carried into this one (a quiz gives those steps' values, so it says False)."""
+    verdict = _check(step, answer, ctx, exact, own, upstream)
+    if verdict.status is Status.RIGHT and verdict.message == "Right." and answer.literal:
+        # the source's own printed digits, off the exact value: said here as in the summary
+        note = printed_note(ctx.ex, ctx.solution, step.id, answer.text)
+        if note:
+            verdict.message = f"Within the tolerance. {note}"
+    return verdict
+
+
+def _check(step: Step, answer: Answer, ctx: Context, exact: Mapping[str, float],
+           own: Mapping[str, float], upstream: bool) -> Verdict:
     get_exact = exact.__getitem__
     numbers = _rounded_numbers(step, answer, ctx, exact)
     if numbers:

@@ -232,3 +232,28 @@ def _explain(ex: Exercise, states: _States, fig) -> tuple[Method | None, float |
         if value is not None and agrees(value, fig.printed):
             return m, value
     return None, None
+
+
+def printed_note(ex: Exercise, solution: Solution, step_id: str, typed: str) -> str:
+    """What to say to an answer typed as the source's printed figure of this step when that
+    figure does not follow from the algorithm (the post's -0.019049119 for dE_o2/dout_h1,
+    exactly -0.0190491183, worked from rounded figures), so that the verdict says what the
+    summary's list of figures says; '' otherwise. No training: a result (w5+, E_total+) whose
+    figure needs another method to explain is said without the method."""
+    for fig in ex.figures:
+        if fig.after_iterations:
+            continue
+        try:
+            step = solution.step(fig.id)
+            same = Decimal(typed.strip()) == Decimal(fig.printed)
+        except (KeyError, InvalidOperation):
+            continue
+        if step.id != step_id or not same or agrees(step.value, fig.printed):
+            continue
+        source = ex.source or "the source"
+        rounded = _from_rounded(solution, step.id)
+        why = ("; it was worked out from earlier figures already rounded to nine decimals"
+               if rounded is not None and agrees(rounded, fig.printed) else "")
+        return (f"These are the digits {source} prints; worked exactly, {step.id} = {step.value:.10g}"
+                f"{why}.")
+    return ""

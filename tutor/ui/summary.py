@@ -11,11 +11,13 @@ screen was first drawn.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -45,6 +47,9 @@ def summary_text(lesson: Lesson, comparisons: list[Comparison] | str | None = No
         f"{' on ' + s.samples if s.samples else ''}, learning rate {lesson.ex.settings.learning_rate:g})",
         "",
     ]
+    last = _last_answer(lesson)
+    if last:
+        lines += [last, ""]
     if s.mistakes:
         lines.append("  Mistakes met (each was explained when it happened):")
         lines += [f"    • {name}" + (f" ×{n}" if n > 1 else "") for name, n in s.mistakes.items()]
@@ -71,13 +76,37 @@ def summary_text(lesson: Lesson, comparisons: list[Comparison] | str | None = No
         good = sum(c.agrees for c in comparisons)
         lines += ["", f"[b]The figures printed in {source}[/b]: {good} of "
                   f"{len(comparisons)} follow from the algorithm as stated."]
+        answered = {r.step.id: r.attempts[-1][0].strip() for r in lesson.records if r.done and r.attempts}
         for c in comparisons:
-            if not c.agrees:
+            if not c.agrees:  # a statement about the source, not a mark on the learner's answer
                 where = f" after {c.after_iterations:,} updates" if c.after_iterations else ""
                 gives = "the run diverged" if c.diverged else f"the algorithm gives {c.value:.10g}"
-                lines.append(f"  ✗ {c.id}{where}: printed {c.printed}, {gives}.")
+                lines.append(f"  • {c.id}{where}: printed {c.printed}, {gives}.")
                 lines.append(f"    {c.explanation()}")
+                if not c.after_iterations and _same_number(answered.get(c.id, ""), c.printed):
+                    lines.append("    Your answer was these printed digits: right, within the tolerance of the "
+                                 "algorithm's value.")
     return "\n".join(lines)
+
+
+def _last_answer(lesson: Lesson) -> str:
+    """What the last step's answer got: the summary replaces the lesson at once, so its
+    verdict is said here too."""
+    r = lesson.records[-1] if lesson.records else None
+    if r is None or not r.done or r.verdict is None:
+        return ""
+    if r.revealed:
+        return f"  The last step, {r.step.id}: its answer was shown, {r.step.value:.10g}."
+    text = r.attempts[-1][0].strip() if r.attempts else ""
+    said = r.verdict.message if r.verdict.message.startswith("Right") else f"Right. {r.verdict.message}"
+    return f"  Your last answer, {r.step.id} = {escape(text)}: ✓ {escape(said.removesuffix(' Right.'))}"
+
+
+def _same_number(typed: str, printed: str) -> bool:
+    try:
+        return Decimal(typed) == Decimal(printed)
+    except InvalidOperation:
+        return False
 
 
 class SummaryScreen(Screen):
