@@ -214,15 +214,18 @@ def _numbers_in(tree: ast.Expression, source: str, evaluator: "_Evaluator", valu
             continue  # an integer (1 - out, ^2, 1/2) is exact
         decimals, significant = _digits(typed)
         half = 0.5 * 10.0 ** -decimals
+        if not 0 < half < math.inf:  # a last digit past what a float holds (2.2e-309): exact enough
+            continue
         slopes = []
         for moved in (node.value + half, node.value - half):
             evaluator.moved = {id(node): moved}
             try:
                 slopes.append(abs(evaluator.eval(tree.body) - value) / half)
-            except AnswerError:
-                slopes.append(math.inf)
+            except (AnswerError, ArithmeticError):  # past the edge of a function's domain: the other side
+                pass
         evaluator.moved = {}
-        out.append(Number(node.value, half, max(slopes), significant))
+        slope = max(slopes, default=0.0)
+        out.append(Number(node.value, half, slope if math.isfinite(slope) else 0.0, significant))
     return tuple(out)
 
 

@@ -151,7 +151,7 @@ def _check(step: Step, answer: Answer, ctx: Context, exact: Mapping[str, float],
     return _diagnose(step, answer, ctx, exact, own, mistakes, lambda a, v: close(a.value, v), upstream)
 
 
-ONE_DIGIT = "One significant digit is too few to judge: type more digits (two or more)."
+ONE_DIGIT = "One significant digit is too few to judge: give two or more."
 
 
 def _rounded_numbers(step: Step, answer: Answer, ctx: Context, exact: Mapping[str, float]) -> list[Number]:
