@@ -43,7 +43,14 @@ HELP_TEMPLATE = """[b]Keys[/b]
 
 [b]Marks[/b]
   ✓ right          ✗ not right
-  … give more digits    ! not readable"""
+  … give more digits    ! not readable
+
+[b]The picture[/b]
+  ??  the quantity asked now      ?  not worked out yet
+  ▸   what the quantity asked is made from
+  s2  (inputs s2, hidden s2 ...) with several samples: the
+      values of sample 2, the one the step is about (a step
+      over every sample shows the last sample's values)"""
 HELP = HELP_TEMPLATE.format(f2=F2_LINES, quit="  Ctrl+Q   quit (or Ctrl+C twice)")
 
 

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Input, Static
 
 from ..engine.steps import identifier
 from ..lesson.checking import Verdict
-from ..lesson.picture import on_path
+from ..lesson.picture import shown
 from ..lesson.session import Lesson
 from .answer_box import AnswerBox
 from .dialogs import LookBackScreen
@@ -72,7 +72,6 @@ class LessonScreen(Screen):
     def __init__(self, lesson: Lesson):
         super().__init__()
         self.lesson = lesson
-        self.by_id = {s.id: s for s in lesson.steps}
 
     def compose(self) -> ComposeResult:
         ex = self.lesson.ex
@@ -111,10 +110,8 @@ class LessonScreen(Screen):
         self.query_one("#progress", Static).update(Text.assemble(
             (f"{where}  ·  first try {first}/{done}", "bold"),
             f"  ·  {lesson.variant}'s numbers" if lesson.variant else "", f"  ·  {lesson.ex.title}"))
-        known = lesson.known_ids()
-        values = {k: v for k, v in lesson.exact.items() if k in known or k in lesson.given}
-        path = on_path(r.step, self.by_id) if r else set()
-        self.query_one(NetworkView).show(values, path, r.step.id if r else None)
+        picture = shown(lesson)
+        self.query_one(NetworkView).show(picture.values, picture.path, picture.asking, picture.cols)
         if r:
             self.query_one(AnswerBox).placeholder = placeholder(r.step, lesson.known())
             q = Text()

@@ -33,8 +33,11 @@ class NetworkView(Static):
         self.asking: str | None = None
         self.weight_asked: str | None = None
 
-    def show(self, values: dict[str, float], path: set[str], asking: str | None) -> None:
+    def show(self, values: dict[str, float], path: set[str], asking: str | None, cols=None) -> None:
+        """`cols`: the columns anew (with several samples, those of the sample the step is about)."""
         self.values, self.path, self.asking = values, path, asking
+        if cols is not None:
+            self.cols = cols
         # the weight the question is about (w6+, dE_total/dw6, dnet_o1/dw6): the compact
         # picture keeps the name of its connection (h2→o1), the one it drops elsewhere
         m = re.search(r"(?:^|/d)([wb]\d+)\+?$", asking or "")
