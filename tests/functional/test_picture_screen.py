@@ -57,6 +57,28 @@ async def test_a_step_of_sample_2_shows_sample_2(size, step_id, drawn):
 
 
 @pytest.mark.parametrize("size", SIZES)
+async def test_an_update_says_its_learning_rate(size):
+    """deep-tanh updates with η = 1.5; a learner met that figure first in the summary, after
+    `w1 - 0.5*dE_total/dw1` had been judged wrong."""
+    answered_until("w1+", name="deep-tanh")
+    app = BPTutorApp(load("deep-tanh"))
+    async with app.run_test(size=size) as pilot:
+        await opened(pilot, "w1+")
+        assert "learning rate η = 1.5" in question(app).splitlines()[0]
+        await pilot.press(*"w1 - 1.5*dE_total/dw1", "enter")
+        await pilot.pause()
+        assert app.screen.lesson.current.step.id == "dE_total/dw2"
+
+
+async def test_a_gradient_step_does_not_name_a_learning_rate():
+    answered_until("dE_total/dw1", name="deep-tanh")
+    app = BPTutorApp(load("deep-tanh"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, "dE_total/dw1")
+        assert "η" not in question(app)
+
+
+@pytest.mark.parametrize("size", SIZES)
 async def test_the_last_step_leaves_no_slot_to_do_but_its_own(size):
     """mazur never asks delta_o2, delta_h1 and delta_h2: at E_total+ they read "δ ?", the
     picture looked unfinished."""

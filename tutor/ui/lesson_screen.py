@@ -116,6 +116,8 @@ class LessonScreen(Screen):
             self.query_one(AnswerBox).placeholder = placeholder(r.step, lesson.known())
             q = Text()
             q.append(f"{r.step.symbol}", style="bold")
+            if "eta" in r.step.depends:  # an update: the learning rate it takes, in sight
+                q.append(f"   learning rate η = {lesson.given['eta']:g}")
             if r.part_of:  # asked by a breakdown (F4)
                 q.append(f"   (first, for {r.part_of})")
             q.append("\n" + lesson.question(r))
