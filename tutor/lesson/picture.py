@@ -123,13 +123,17 @@ def sample_shown(lesson: Lesson) -> int:
 
 def worked_out(lesson: Lesson) -> set[str]:
     """The ids whose values the learner has: worked out, shown, given, and those the lesson
-    never asks that follow from them once the update has come that far (mazur's delta_o2
-    and delta_h1 once the steps they are made from are done): such a cell shows its value
-    instead of a "?" that reads as still to do."""
+    never asks that follow from them once the update has come that far and no step still
+    to answer is made from them (mazur's delta_h1 and delta_h2 at E_total+, delta_o2 once
+    dE_o2/dout_h1 is done): such a cell shows its value instead of a "?" that reads as
+    still to do."""
     known = lesson.known_ids() | set(lesson.given)
     if lesson.finished:
         return known
     asked = {r.step.id for r in lesson.records}
+    # what a step still to answer is made from stays to be worked out, as its answer and F4
+    # have it (mazur's delta_o2 until dE_o2/dout_h1 is done)
+    asked |= {d for r in lesson.records[lesson.index:] for d in r.step.depends}
     for s in lesson.steps[: lesson._reach]:  # in the update's order: what a step is made from comes first
         if s.id not in asked and s.id not in known and all(d in known for d in s.depends):
             known.add(s.id)
