@@ -7,7 +7,8 @@ For one sample (the post):
             then the node deltas delta_o1 (the post's dE_o1/dnet_o1), ... and bias gradients
   hidden    per hidden neuron: dnet_o1/dout_h1 (= w5), dE_o1/dout_h1, ..., dE_total/dout_h1,
             dout_h1/dnet_h1, dnet_h1/dw1, dE_total/dw1, w1+, ...; then the deltas
-  after     E_total+, the error with the updated parameters
+  after     the forward pass again with the updated parameters (net_h1+, out_h1+, ...,
+            E_o1+), then E_total+, the error after the update
 Each hidden layer of a deeper net repeats the hidden block, taking the deltas of the
 layer above in place of the outputs'. dE_X/dout_Y is the part of dE_total/dout_Y that
 flows through neuron X: delta_X * (the weight from Y to X).
@@ -58,6 +59,12 @@ class Step:
             top, bottom = s.split("/d", 1)
             return f"∂{top[1:]}/∂{bottom}"
         return s
+
+    @property
+    def breakdown_only(self) -> bool:
+        """A quantity of the forward pass after the update (out_o1+, E_o1+): asked when the
+        error after is broken down (F4), not by a lesson that asks every step."""
+        return self.phase == "after" and self.kind != "error_after"
 
     @property
     def name(self) -> str:
@@ -142,7 +149,9 @@ class _Builder:
             return {}
         return self._backward(p, t, q, src, interleave)
 
-    def _forward(self, p, q, src):
+    def _forward(self, p, q, src, param=lambda name: name, phase="forward"):
+        """net and out of every neuron; `param` names the parameter used (w5, or w5+ in the
+        forward pass after the update)."""
         net = self.net
         for l in range(net.n_layers):
             names = naming.neuron_names(net.sizes, l + 1)
@@ -151,31 +160,63 @@ class _Builder:
                 refs, parts = [], []
                 for j in range(net.sizes[l]):
                     parts.append(f"{{{len(refs)}}}*{{{len(refs) + 1}}}")
-                    refs += [self.wn[l][k][j], src(l, j)]
+                    refs += [param(self.wn[l][k][j]), src(l, j)]
                 if self.bn[l]:
                     parts.append(f"{{{len(refs)}}}*1")
-                    refs.append(self.bn[l][0 if len(self.bn[l]) == 1 else k])
-                self.add(q(f"net_{nk}"), "net", "forward", " + ".join(parts), refs, p.nets[l][0, k])
+                    refs.append(param(self.bn[l][0 if len(self.bn[l]) == 1 else k]))
+                self.add(q(f"net_{nk}"), "net", phase, " + ".join(parts), refs, p.nets[l][0, k])
                 if f.elementwise:
-                    self.add(q(f"out_{nk}"), "out", "forward", f.formula.format(net="{0}"),
+                    self.add(q(f"out_{nk}"), "out", phase, f.formula.format(net="{0}"),
                              [q(f"net_{nk}")], p.outs[l + 1][0, k])
             if not f.elementwise:  # softmax: every output needs every net, so the nets come first
                 sum_exp = " + ".join(f"exp({{{j}}})" for j in range(len(names)))
                 refs = [q(f"net_{n}") for n in names]
                 for k, nk in enumerate(names):
-                    self.add(q(f"out_{nk}"), "out", "forward",
+                    self.add(q(f"out_{nk}"), "out", phase,
                              f.formula.format(net=f"{{{k}}}", sum_exp=sum_exp), refs, p.outs[l + 1][0, k])
 
-    def _error(self, p, q):
+    def _error(self, p, q, target=None, phase="error", total_kind="error_total"):
+        """Each output's error and their sum (`target` names the targets when `q` names
+        the quantities of the pass after the update: target_o1 is no quantity of it)."""
         net = self.net
+        target = target or q
         names = naming.neuron_names(net.sizes, net.n_layers)
         n = len(names)
         template = self.loss.error_formula(net.activations[-1]).format(target="{0}", out="{1}", n=n)
         for k, nk in enumerate(names):
-            self.add(q(f"E_{nk}"), "error", "error", template,
-                     [q(f"target_{nk}"), q(f"out_{nk}")], p.errors[0, k])
-        self.add(q("E_total"), "error_total", "error", " + ".join(f"{{{k}}}" for k in range(n)),
+            self.add(q(f"E_{nk}"), "error", phase, template,
+                     [target(f"target_{nk}"), q(f"out_{nk}")], p.errors[0, k])
+        self.add(q("E_total"), total_kind, phase, " + ".join(f"{{{k}}}" for k in range(n)),
                  [q(f"E_{nk}") for nk in names], p.errors[0].sum())
+
+    def after(self, updated: Network, X, T, used: list[int], S: int) -> None:
+        """The error after the update, worked the way the post works it: the forward pass
+        again with the new parameters (w5+; b1+ where the biases learn), net_h1+, out_h1+,
+        ..., each output's error E_o1+, then E_total+ (per sample, E_total_s1+, and their
+        sum in a batch). F4 on the error after asks this pass (Lesson.missing)."""
+        def param(name: str) -> str:
+            return f"{name}+" if f"{name}+" in self.values else name
+
+        sizes = self.net.sizes
+        ins = naming.neuron_names(sizes, 0)
+        batch = len(used) > 1
+        for s in used:
+            sfx = "" if S == 1 else f"_s{s + 1}"
+
+            def q(name: str, sfx=sfx) -> str:
+                return f"{name}{sfx}+"
+
+            def src(l: int, j: int, sfx=sfx, q=q) -> str:
+                return f"{ins[j]}{sfx}" if l == 0 else q(f"out_{naming.neuron_names(sizes, l)[j]}")
+
+            p = forward(updated, X[s][None], T[s][None])
+            self._forward(p, q, src, param, "after")
+            self._error(p, q, lambda name, sfx=sfx: f"{name}{sfx}", "after",
+                        "error_total" if batch else "error_after")
+        if batch:
+            totals = [f"E_total_s{s + 1}+" for s in used]
+            self.add("E_total+", "error_after", "after", " + ".join(f"{{{i}}}" for i in range(len(totals))),
+                     totals, sum(self.values[t] for t in totals))
 
     def _backward(self, p, t, q, src, interleave):
         net = self.net
@@ -310,7 +351,6 @@ def solve(net: Network, X, T, settings: Settings) -> Solution:
     b = _Builder(net, settings)
     if len(used) == 1:
         grads = b.sample(X[0], T[0], "" if S == 1 else "_s1", interleave=True)
-        total = "E_total" if S == 1 else "E_total_s1"
     else:
         for s in used:
             b.sample(X[s], T[s], f"_s{s + 1}", interleave=False, backward_pass=False)
@@ -330,14 +370,10 @@ def solve(net: Network, X, T, settings: Settings) -> Solution:
             grads[name] = gid
             if name.startswith("w") or settings.update_biases:
                 b.update(name, gid)
-        total = "E_total"
     trainer = Trainer(net, X[used], T[used], settings.with_(mode="batch"), use_kernel=False)
     trainer.run(1, record=())
-    after = trainer.error()
     new = trainer.net.parameters()
-    changed = [f"{n}+" for n in net.names if f"{n}+" in b.values]
-    b.add(f"{total}+", "error_after", "after",
-          f"{total} again, with {changed[0]} .. {changed[-1]}" if changed else total, [], after)
+    b.after(trainer.net, X, T, used, S)
     grad_vec = backward(net, forward(net, X[used], T[used]), T[used]).grad
     return Solution(
         steps=b.steps,

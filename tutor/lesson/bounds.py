@@ -39,7 +39,9 @@ WHY = "a lesson is for a net a person computes by hand"
 def update_steps(ex: Exercise) -> int:
     """How many steps the worked update of `ex` has, from its sizes alone (as steps.solve
     builds them: forward and error per sample; backward per sample; in a batch of several
-    samples, the summed gradients; the new parameters; the error after)."""
+    samples, the summed gradients; the new parameters; the error after). The forward pass
+    after the update that F4 asks for the error after (out_o1+, about one forward pass
+    more) is not counted: a lesson asks it only when broken down."""
     net = ex.network
     sizes, acts = net.sizes, net.activations
     batch = ex.settings.mode == "batch" and len(ex.X) > 1

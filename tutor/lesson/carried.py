@@ -94,7 +94,9 @@ class _Graph:
         for s in self.steps:  # in order: every step's inputs come before it
             cone: set[str] = set()
             for d in s.depends:
-                if d in self.order:
+                # the pass after the update (out_o1+, E_total+) starts from the new parameters
+                # as judged at their own steps: a slip is carried within that pass only
+                if d in self.order and (s.phase != "after" or self.steps[self.order[d]].phase == "after"):
                     cone.add(d)
                     cone |= self.cones[d]
             self.cones[s.id] = frozenset(cone)

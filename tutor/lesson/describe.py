@@ -8,10 +8,13 @@ from ..engine.steps import Step
 
 
 def _neuron(q: str) -> str:
-    """net_h1 -> h1; net_h1_1_s2 -> h1_1 (sample 2)."""
-    name = q.split("_", 1)[1] if "_" in q else q
+    """net_h1 -> h1; net_h1_1_s2 -> h1_1 (sample 2); out_h1+ -> h1 after the update."""
+    after = q.endswith("+")
+    name = q.removesuffix("+")
+    name = name.split("_", 1)[1] if "_" in name else name
     m = re.fullmatch(r"(.+)_s(\d+)", name)
-    return f"{m.group(1)} (sample {m.group(2)})" if m else name
+    name = f"{m.group(1)} (sample {m.group(2)})" if m else name
+    return f"{name} after the update" if after else name
 
 
 def _total(step_id: str, plain: str = "the total error") -> str:
@@ -24,9 +27,12 @@ def _total(step_id: str, plain: str = "the total error") -> str:
 def meaning(step: Step, activation: str = "sigmoid") -> str:
     s, d = step, step.depends
     kind = s.kind
+    if s.phase == "after" and kind == "error_total":  # a sample's error after a batch update
+        return f"{_total(s.id)} after the update: the errors of its outputs with the new parameters, added up"
     if kind == "net":
         bias = len(d) % 2 == 1  # w, x, w, x, ..., and the bias last
-        return (f"the total net input of {_neuron(s.id)}: each incoming value times the weight on its "
+        new = "new " if s.phase == "after" else ""
+        return (f"the total net input of {_neuron(s.id)}: each incoming value times the {new}weight on its "
                 "connection, added up" + (", plus the bias" if bias else ""))
     if kind == "out" and activation == "softmax":
         return (f"the output of {_neuron(s.id)}: e to the power of its net input, divided by the same for every "
@@ -73,5 +79,6 @@ def meaning(step: Step, activation: str = "sigmoid") -> str:
         p = s.id[:-1]
         return f"the new value of {p}: one step downhill, {p} minus the learning rate times its gradient"
     if kind == "error_after":
-        return f"{_total(s.id)} again, after the update: the forward pass once more with the new parameters"
+        return (f"{_total(s.id)} again, after the update: the forward pass once more with the new parameters "
+                "(net and out of every neuron, then each output's error)")
     return s.id

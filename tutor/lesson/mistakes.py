@@ -19,8 +19,9 @@ import numpy as np
 
 from ..engine import activations, losses
 from ..engine.naming import weight_names
-from ..engine.steps import Solution, Step
+from ..engine.steps import Solution, Step, identifier
 from ..engine.training import Trainer
+from .answer import AnswerError, parse
 from .exercise import Exercise
 
 
@@ -502,6 +503,41 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
          _error_after_fresh),
     ],
 }
+
+
+def _before_update(s, get, ctx):
+    """The pass after the update (out_h1+, E_total+) worked with values from before it: all of
+    them (the quantity as it was: out_h1 for out_h1+), or one (w5 in place of w5+). They may
+    differ from the right value by far less than the tolerance (net_h1+ by 0.01%), so an
+    answer whose digits or expression give the value before is named, not passed."""
+    if s.phase != "after":
+        return
+    new = [d for d in s.depends if d.endswith("+")]
+    if not new:
+        return
+    yield get(s.id[:-1]), {"q": s.id, "what": f"That is {s.id[:-1]}, the value before the update",
+                           "new": ", ".join(new)}
+    if len(new) < 2:
+        return
+    params = [d for d in new if re.fullmatch(r"[wb]\d+\+", d)]   # w5+, b1+; the rest: out_h1+
+    inputs = [d for d in new if d not in params]
+    for group in [[d] for d in new] + [g for g in (params, inputs) if len(g) > 1 and len(g) < len(new)]:
+        names = {identifier(x): get(x) for x in s.depends}
+        names.update({identifier(d): get(d[:-1]) for d in group})
+        try:
+            value = parse(s.expression, names).value
+        except AnswerError:  # too large to be anyone's answer
+            continue
+        yield value, {"q": s.id, "new": ", ".join(group),
+                      "what": f"You used {', '.join(d[:-1] for d in group)}, from before the update"}
+
+
+# one more mistake of the kinds the pass after the update is made of
+_BEFORE_UPDATE = (M("before_update", "a value from before the update in the pass after it",
+                    "{what}: {q} is worked with the new values ({new}).",
+                    redraws=False), _before_update)
+for _kind in ("net", "out", "error", "error_total", "error_after"):
+    MISTAKES[_kind].append(_BEFORE_UPDATE)
 
 
 def candidates(step: Step, get: Get, ctx: Context) -> Iterable[tuple[Mistake, float, dict]]:

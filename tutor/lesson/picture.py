@@ -70,7 +70,8 @@ def columns(sizes: tuple[int, ...], bias: str, samples: int, sample: int = 1,
 
 
 FORWARD = ("net", "out", "error", "error_total")
-_QUANTITY = re.compile(r"(net|out|delta|E|target)_[A-Za-z0-9_]+|[wb]\d+|i\d+(_s\d+)?")
+# a quantity of the pass after the update (out_h1+) has no cell: it names none
+_QUANTITY = re.compile(r"(net|out|delta|E|target)_[A-Za-z0-9_]+(?![\w+])|[wb]\d+|i\d+(_s\d+)?")
 
 
 def on_path(step: Step, by_id: dict[str, Step]) -> set[str]:
@@ -85,8 +86,9 @@ def on_path(step: Step, by_id: dict[str, Step]) -> set[str]:
             continue
         seen.add(q)
         s = by_id.get(q)
-        # a forward quantity is a leaf of the path unless it is the question itself
-        if s is not None and (q == step.id or s.kind not in FORWARD):
+        # a forward quantity is a leaf of the path unless it is the question itself; so is a
+        # new weight (w5+ in the pass after the update: the path ends at its cell)
+        if s is not None and (q == step.id or s.kind not in (*FORWARD, "update")):
             todo += s.depends
     named = set()
     for q in seen:

@@ -114,13 +114,28 @@ class Lesson:
         reach, now = self._reach, (None if self.finished else self.current.step.id)
         return [s for s in self.steps[:reach] if s.id in self.shown and s.id != now]
 
-    def known(self) -> dict[str, float]:
-        """Names an answer may use: parameters, inputs, targets, eta, and every quantity
-        shown or done so far, each at its exact value (an answer accepted is right)."""
+    def _had(self) -> dict[str, float]:
+        """What the learner has: parameters, inputs, targets, eta, and every quantity shown
+        or done so far, each at its exact value (an answer accepted is right)."""
         names = {identifier(k): v for k, v in self.given.items()}
         for s in [r.step for r in self.records if r.done] + self._shown_so_far():
             for name in self._names_of(s):
                 names[name] = s.value
+        return names
+
+    def known(self) -> dict[str, float]:
+        """Names an answer may use: what the learner has, and every quantity (but the step
+        asked) whose every part they have: at w6+, delta_o1 once dE_total/dout_o1 and
+        dout_o1/dnet_o1 are done, as the post uses it there. One level: a quantity made
+        from such a quantity is not (dE_total/dw6 at w6+ is still to be worked out)."""
+        had = self._had()
+        names = dict(had)
+        now = None if self.finished else self.current.step.id
+        for s in self.steps:
+            if (s.depends and s.id != now and s.name not in had
+                    and all(identifier(d) in had for d in s.depends)):
+                for name in self._names_of(s):
+                    names[name] = s.value
         return names
 
     @staticmethod
@@ -146,15 +161,22 @@ class Lesson:
         return ids
 
     def pending(self, known: dict[str, float] | None = None) -> dict[str, str]:
-        """Names of quantities not known yet, with when they will be (for "not known yet")."""
+        """Names of quantities not known yet, with what to do ("X is not known yet: ..."):
+        press F4 when breaking the step down asks it, else the step that asks it, else (never
+        asked) write it out from its parts. One whose parts are all known is known (known)."""
         known = self.known() if known is None else known
         asked = {r.step.id: k for k, r in enumerate(self.records)}
+        breakdown = {s.id for s in self.missing()}
         out = {}
         for s in self.steps:
-            if s.id in asked:
+            if s.id in breakdown:
+                when = "press F4 to work it out first"
+            elif s.id in asked:
                 when = f"it is asked at step {asked[s.id] + 1}"
+            elif s.depends:
+                when = f"this lesson does not ask for it, so write it out from its parts ({', '.join(s.depends)})"
             else:
-                when = "this lesson does not ask for it; use the values it is made from"
+                when = "this lesson does not ask for it"
             for name in self._names_of(s):
                 if name not in known:
                     out[name] = when
@@ -217,15 +239,29 @@ class Lesson:
 
     def missing(self) -> list[Step]:
         """The steps the current one is made from that the learner has not worked out and
-        has not been shown, in the update's order (one level: each may be broken down again)."""
+        has not been shown, in the update's order (one level: each may be broken down again).
+        The error after the update is the forward pass again with the new parameters: all of
+        that pass that is missing (net_h1+, out_h1+, ..., E_o1+), as the post works it."""
         r = self.current
         if r is None:
             return []
-        known, asked = self.known(), {x.step.id for x in self.records}
+        had, asked = self._had(), {x.step.id for x in self.records}
         by_id = {s.id: s for s in self.steps}
-        out = [by_id[d] for d in r.step.depends
-               if d in by_id and d not in asked and by_id[d].name not in known]
-        return sorted(out, key=lambda s: self._order[s.id])
+
+        def lacking(step: Step) -> list[Step]:
+            return [by_id[d] for d in step.depends
+                    if d in by_id and d not in asked and by_id[d].name not in had]
+
+        out = {s.id: s for s in lacking(r.step)}
+        if r.step.kind == "error_after":
+            todo = [s for s in out.values() if s.breakdown_only]
+            while todo:
+                for s in lacking(todo.pop()):
+                    if s.id not in out:
+                        out[s.id] = s
+                        if s.breakdown_only:
+                            todo.append(s)
+        return sorted(out.values(), key=lambda s: self._order[s.id])
 
     def breakdown(self) -> tuple[list[Step], str]:
         """Break the current step down: what it is made from and is not known yet is asked
@@ -242,6 +278,10 @@ class Lesson:
         self.records[self.index:self.index] = [Record(s, part_of=r.step.id) for s in parts]
         if self.store is not None:
             self.store.breakdown(self.key, self.variant, r.step.id)
+        if r.step.kind == "error_after" and len(parts) > 1:
+            return parts, (f"{r.step.id} comes from the forward pass again, with the new parameters: its "
+                           f"{len(parts)} quantities ({parts[0].id} .. {parts[-1].id}) are asked first, "
+                           f"then {r.step.id} = {r.step.formula}.")
         names = ", ".join(s.id for s in parts)
         return parts, (f"{r.step.id} is made from {', '.join(r.step.depends)}. Not worked out yet: {names}; "
                        + ("it is" if len(parts) == 1 else "they are") + f" asked first, then {r.step.id}.")

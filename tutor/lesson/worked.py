@@ -30,7 +30,8 @@ class Worked:
     context: Context
     given: dict[str, float]        # known before any step: parameters, eta, inputs, targets
     exact: dict[str, float]        # those and every step's exact value, by id
-    asked: list[Step]              # [lesson].ask (or every step), in the order of the update
+    asked: list[Step]              # [lesson].ask (or every step but the pass after the update,
+                                   # which F4 asks), in the order of the update
     shown: set[str]                # [lesson].show: ids given to the learner, not asked
     _comparisons: list[Comparison] | None = field(default=None, repr=False)
 
@@ -97,7 +98,8 @@ def build(ex: Exercise) -> Worked:
                             "worked by hand (smaller parameters, inputs or learning rate)")
     by_key = step_map(steps)
     order = {s.id: i for i, s in enumerate(steps)}
-    asked_ids = [s.id for s in steps] if ex.ask is None else _resolve(ex, ex.ask, by_key, "ask")
+    asked_ids = ([s.id for s in steps if not s.breakdown_only] if ex.ask is None
+                 else _resolve(ex, ex.ask, by_key, "ask"))
     asked = [by_key[i] for i in sorted(set(asked_ids), key=order.__getitem__)]
     shown = set(_resolve(ex, ex.show, by_key, "show"))
     check_figures(ex, by_key)

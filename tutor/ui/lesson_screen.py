@@ -53,6 +53,9 @@ def placeholder(step, known: dict[str, float]) -> str:
     """An example that fits the step and is not its answer: the names it is made from that
     an answer may use now (a name the lesson never asks is not offered)."""
     names = list(dict.fromkeys(d for d in step.depends if d != "eta" and identifier(d) in known))
+    if not names and step.depends:  # E_total+ before its pass is worked: what it is made from, and how
+        parts = ", ".join(step.depends[:3]) + (", …" if len(step.depends) > 3 else "")
+        return f"a number (0.1234), or F4 to work out {parts} first"
     if not names:
         return "a number (0.1234) or an expression"
     if len(names) > 6:  # a wide layer: a few, said to be a few (a cut list read as the whole)
