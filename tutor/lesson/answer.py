@@ -113,6 +113,8 @@ def _spelled(ids: tuple[tuple[str, str], ...]) -> tuple[re.Pattern | None, list[
     return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])"), idents
 
 
+# dA/dB left after the known names are read as one (_respell): both parts begin with d
+_QUOTIENT = re.compile(r"(?<![\w.])(d[A-Za-z_]\w*)\s*/\s*(d[A-Za-z_]\w*)(?![\w(])")
 _SAMPLE_TAG = re.compile(r"_s(\d+)(?=_|$)")   # a sample's tag inside a name: out_h1_s2, dE_total_s1_dw7
 
 
@@ -188,6 +190,7 @@ def parse(text: str, names: Mapping[str, float], pending: Mapping[str, str] | No
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise AnswerError("That expression is too long; a number or a short expression is enough.")
     evaluator = _Evaluator(names, pending, ids, asking, sample)
+    evaluator.derivatives(text)
     value = evaluator.eval(tree.body)
     return Answer(text, value, False, None, None, _numbers_in(tree, source, evaluator, value))
 
@@ -322,8 +325,26 @@ class _Evaluator:
                               f"did you mean {shown}?")
         close = nearest(name, [*self.names, *self.pending, *CONSTANTS], cutoff=0.75)
         if close:
-            raise AnswerError(f"I do not know the name {name[:30]!r}; did you mean {self.ids.get(close[0], close[0])}?")
+            self._did_you_mean(name, close[0])
         raise AnswerError(f"I do not know the name {name[:30]!r}; you can use {SYNTAX}.")
+
+    def derivatives(self, text: str) -> None:
+        """dE_totl/dw8, dout_h1/dnet_h: a derivative's name with a slip in it (the known ones
+        are one name already, _respell), not a division of two names that are not known: the
+        derivative it most likely meant, as one name (not 'did you mean E_total?')."""
+        for m in _QUOTIENT.finditer(text):
+            top, bottom = m.groups()
+            joined = f"{top}_{bottom}"
+            if (self._known(top) and self._known(bottom)) or self._known(joined) or self._samples_of(joined):
+                continue  # a division of known names, or a derivative the evaluator reads
+            close = nearest(joined, [*self.names, *self.pending], cutoff=0.75)
+            if close:
+                self._did_you_mean(f"{top}/{bottom}", close[0])
+
+    def _did_you_mean(self, typed: str, close: str) -> None:
+        shown = self.ids.get(close, close)
+        later = f" ({shown} is not known yet: {self.pending[close]}.)" if close in self.pending else ""
+        raise AnswerError(f"I do not know the name {typed[:30]!r}; did you mean {shown}?{later}")
 
     def _known(self, name: str) -> bool:
         return name in self.names or name in self.pending or name in CONSTANTS
