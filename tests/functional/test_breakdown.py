@@ -253,3 +253,29 @@ async def test_f4_at_the_error_after_on_the_screen_and_the_placeholder_names_its
         await answer_on_screen(pilot, "w1+*i1 + w2+*i2 + b1")
         assert screen.lesson.current.step.id == "out_h1+" and screen.lesson.records[31].done
         assert "net_h1+" in box.placeholder
+
+
+def test_a_value_from_before_the_update_in_the_pass_after_it_is_named():
+    """net_h1+ is 0.3774452, net_h1 0.3775: 0.01% apart, inside the tolerance. The old value
+    (an expression giving it, or its digits) is that slip, named; the new one is right."""
+    lesson = Lesson(load("mazur"))
+    go_to(lesson, "E_total+")
+    v = lesson.submit("E_o1 + E_o2")
+    assert v.status == "mistake" and v.message == (
+        "That is E_total, the value before the update: E_total+ is worked with the new values (E_o1+, E_o2+).")
+    lesson.breakdown()
+    v = lesson.submit("w1*i1 + w2*i2 + b1")
+    assert v.status == "mistake" and v.message == (
+        "That is net_h1, the value before the update: net_h1+ is worked with the new values (w1+, w2+).")
+    assert lesson.submit("0.3775").status == "more_digits"
+    assert lesson.submit("0.37745").status == "right"          # exact 0.377445179
+    assert lesson.submit("0.593269992").message == (          # out_h1, the post's figure before the update
+        "That is out_h1, the value before the update: out_h1+ is worked with the new values (net_h1+).")
+    assert lesson.submit("sigmoid(net_h1+)").status == "right"
+    go_to(lesson, "net_o1+")
+    assert lesson.submit("w5+*out_h1 + w6+*out_h2 + b2").message == (
+        "You used out_h1, out_h2, from before the update: net_o1+ is worked with the new values (out_h1+, out_h2+).")
+    assert lesson.submit("w5*out_h1+ + w6+*out_h2+ + b2").message == (
+        "You used w5, from before the update: net_o1+ is worked with the new values (w5+).")
+    assert lesson.submit("w5+*out_h1+ + w6+*out_h2+ + b2").status == "right"
+    assert lesson.summary(comparisons=False).mistakes == {"a value from before the update in the pass after it": 5}

@@ -54,7 +54,7 @@ def test_solve_a_file_by_path(tmp_path):
     doc = json.loads(run("solve", str(path), "--json"))
     assert [s["id"] for s in doc["steps"]] == [
         "net_o1", "out_o1", "E_o1", "E_total", "dE_total/dout_o1", "dout_o1/dnet_o1", "dnet_o1/dw1",
-        "dE_total/dw1", "w1+", "delta_o1", "E_total+"]
+        "dE_total/dw1", "w1+", "delta_o1", "net_o1+", "out_o1+", "E_o1+", "E_total+"]
 
 
 def test_train_json_for_xor():
@@ -236,7 +236,7 @@ class TestALessonOnATerminal:
         out, err = capsys.readouterr()
         assert ran and out == ""
         assert err == (f"bptutor: {path}: lesson.ask[1]: 'net_h9' is not a step of this update "
-                       "(did you mean net_h1 or net_h2 or net_o1?)\n")
+                       "(did you mean net_h1 or net_h2 or net_h1+?)\n")
 
 
 def test_main_is_thin_no_private_imports_no_training_loop():

@@ -22,7 +22,7 @@ WRONG = [
     (FIGURE.format(id="w99", after="after_iterations = 10\n"), "reference.figures[0].id",
      "'w99' is not E_total, an output or a parameter (E_total, out_o1, ..., b2)"),
     (FIGURE.format(id="net_h9", after=""), "reference.figures[0].id",
-     "'net_h9' is not a quantity of this update (did you mean net_h1 or net_h2 or net_o1?)"),
+     "'net_h9' is not a quantity of this update (did you mean net_h1 or net_h2 or net_h1+?)"),
     (FIGURE.format(id="E_total", after="after_iterations = 0\n"), "reference.figures[0].after_iterations",
      "must be between 1 and"),
     ('[lesson]\nask = ["net_h1", "net_h9"]\n', "lesson.ask[1]",
@@ -73,7 +73,9 @@ def test_show_takes_the_aliases_ask_takes(tmp_path):
 def test_ids_are_every_step_of_the_update():
     worked = build(load("mazur"))
     assert worked.ids[:3] == ["net_h1", "out_h1", "net_h2"] and worked.ids[-1] == "E_total+"
-    assert len(worked.ids) == len(set(worked.ids)) == 58  # the post asks 32 of them ([lesson] ask)
+    # the post asks 32 of them ([lesson] ask); 10 are the forward pass after the update (F4 at E_total+)
+    assert len(worked.ids) == len(set(worked.ids)) == 68
+    assert [s.id for s in worked.steps if s.breakdown_only][::9] == ["net_h1+", "E_o2+"]
     assert len(worked.asked) == 32 and set(s.id for s in worked.asked) < set(worked.ids)
 
 
@@ -245,7 +247,7 @@ def test_a_file_at_the_limits_is_worked(tmp_path, sizes, samples, mode, steps):
     from tutor.lesson.bounds import MAX_STEPS
 
     worked = build(load(_sized(tmp_path, sizes, samples, mode)))
-    assert len(worked.ids) == steps <= MAX_STEPS
+    assert len([s for s in worked.steps if not s.breakdown_only]) == steps <= MAX_STEPS
     assert Lesson(worked).current.step.id == ("net_h1_s1" if samples > 1 else "net_h1")
 
 
@@ -291,7 +293,8 @@ def test_an_update_that_overflows_is_refused(tmp_path):
     text += "[parameters]\nweights = [" + ", ".join(["[[1e6]]"] * 11) + "]\n"
     text = text.replace("inputs = [[0.1]]", "inputs = [[1e6]]")
     open(path, "w").write(text)
-    with pytest.raises(ExerciseError, match=r"network: the update overflows at E_total\+ \(inf\)"):
+    # the first quantity that overflows: in the forward pass after the update
+    with pytest.raises(ExerciseError, match=r"network: the update overflows at net_h3_1\+ \(-inf\)"):
         build(load(path))
 
 
