@@ -17,7 +17,8 @@ from tutor.lesson.store import Store
 def test_a_steps_kind_is_known_from_its_id(name):
     ex = load(name)
     for step in solve(ex.network, ex.X, ex.T, ex.settings).steps:
-        if step.kind != "gradient":
+        # a sample's error after a batch update (E_total_s1+, F4's pass) reads as the error after
+        if step.kind != "gradient" and not (step.breakdown_only and step.kind == "error_total"):
             assert kind_of(step.id) == step.kind, step.id
 
 

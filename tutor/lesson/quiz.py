@@ -87,7 +87,11 @@ class Quiz:
 def kind_of(step_id: str) -> str:
     """A stored step's kind, from its id alone (the same names as Step.kind)."""
     if step_id.endswith("+"):
-        return "error_after" if step_id.startswith("E_total") else "update"
+        if step_id.startswith("E_total"):   # (a batch's E_total_s1+ too: its pass, never quizzed)
+            return "error_after"
+        if step_id[0] in "wb" and step_id[1:-1].isdigit():
+            return "update"
+        return kind_of(step_id[:-1])         # the pass after the update: out_h1+ is an out
     if step_id.startswith("delta_"):
         return "delta"
     if "/" not in step_id:

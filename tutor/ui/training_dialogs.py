@@ -27,7 +27,8 @@ def update_table(solution: Solution) -> Table:
     table.add_column("value", no_wrap=True)    # the value before the long formula
     table.add_column("with numbers", overflow="fold", ratio=1)
     for s in solution.steps:
-        table.add_row(s.id, f"{s.value:.10g}", s.numbers)
+        if not s.breakdown_only:  # the pass after the update: E_total+ says where it ends
+            table.add_row(s.id, f"{s.value:.10g}", s.numbers)
     return table
 
 
