@@ -323,7 +323,7 @@ class TestSingleUpdateFits:
             await pilot.pause(0.2)
             text = "\n".join(lines_of(app.screen.query_one("#update-steps")))
             words = set(text.split())
-            for step in app.screen.solution.steps:
+            for step in [s for s in app.screen.solution.steps if not s.breakdown_only]:  # not F4's pass
                 assert step.id in words and f"{step.value:.10g}" in words, step.id
                 for term in step.numbers.split():
                     assert term in words, (step.id, term)
