@@ -166,6 +166,13 @@ class TestFeedbackNeverContradictsItself:
         assert v.mistake is None and v.status in ("wrong", "more_digits")
         assert v.status == "more_digits" or "more digits" in v.message  # the mark says it, or the words
 
+    def test_a_number_that_is_no_rounding_of_the_value_is_not_yet_and_names_no_slip(self, lesson):
+        """Full-width 1 for E_total = 0.298: forgetting the 1/2 gives 0.597, but 1 is not 0.298 to
+        one digit (0.3): plainly not yet (learner trial 18:50, item 6), and no slip named."""
+        go_to(lesson, "E_total")
+        v = lesson.submit("１")
+        assert v.mistake is None and v.status == "wrong"
+
     def test_a_mistake_is_named_when_its_digits_single_it_out(self, lesson):
         """0.68 for out_o1: only squashing twice (0.6795) gives it; the right 0.7514 neither rounds nor cuts to it."""
         go_to(lesson, "out_o1")

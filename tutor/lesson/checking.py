@@ -31,6 +31,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Callable, Mapping
@@ -38,6 +39,7 @@ from typing import Callable, Mapping
 from ..engine.steps import Step, identifier
 from .answer import Answer, AnswerError, Number, parse
 from .carried import carried
+from .describe import meaning
 from .mistakes import Context, Mistake, candidates
 from .reference import printed_note
 
@@ -142,7 +144,7 @@ def _check(step: Step, answer: Answer, ctx: Context, exact: Mapping[str, float],
         return _check_update(step, answer, ctx, exact, own, upstream)
     mistakes = list(candidates(step, get_exact, ctx))
     if matches(answer, step.value):
-        pinned = _pinned_within(step, answer, _options(step, ctx, exact, mistakes, upstream))
+        pinned = _pinned_within(step, answer, _options(step, ctx, exact, mistakes, upstream, answer, own))
         if pinned is not None:
             return pinned
         if answer.literal and (answer.significant or 0) < 2 and not close(answer.value, step.value, 1e-9):
@@ -196,7 +198,7 @@ def _check_numbers(step: Step, answer: Answer, ctx: Context, exact, own, numbers
     mistakes = list(candidates(step, exact.__getitem__, ctx))
     if not near(answer, step.value):
         return _diagnose(step, answer, ctx, exact, own, mistakes, near, upstream)
-    pinned = _pinned_within(step, answer, _options(step, ctx, exact, mistakes, upstream))
+    pinned = _pinned_within(step, answer, _options(step, ctx, exact, mistakes, upstream, answer, own))
     if pinned is not None:
         return pinned
     if any(n.significant < 2 for n in numbers):
@@ -214,7 +216,7 @@ def _check_update(step: Step, answer: Answer, ctx: Context, exact, own, upstream
     if _implied_step_matches(answer, before, eta * exact[grad]):
         # within 1% of the step, but the digits typed may be a slip's (out_h1 for out_h2 in w6+)
         mistakes = list(candidates(step, exact.__getitem__, ctx))
-        pinned = _pinned_within(step, answer, _options(step, ctx, exact, mistakes, upstream))
+        pinned = _pinned_within(step, answer, _options(step, ctx, exact, mistakes, upstream, answer, own))
         return pinned if pinned is not None else Verdict(Status.RIGHT, "Right.")
     if rounds_to(step.value, answer):
         # rounds to w+, but the step it implies, w - w+, is more than 1% off (0.3473 for two-hidden's
@@ -229,12 +231,24 @@ def _check_update(step: Step, answer: Answer, ctx: Context, exact, own, upstream
     return _diagnose(step, answer, ctx, exact, own, mistakes, implied, upstream)
 
 
-def _options(step: Step, ctx: Context, exact, mistakes: list, upstream: bool) -> list[tuple]:
+def _options(step: Step, ctx: Context, exact, mistakes: list, upstream: bool, answer: Answer,
+             own: Mapping[str, float]) -> list[tuple]:
     """(mistake, value, fields, at): the step's own mistakes, then (upstream) the slips
-    carried into it from earlier steps, nearest first; at is None for the step's own."""
-    options = [(m, v, f, None) for m, v, f in mistakes]
+    carried into it from earlier steps, nearest first; at is None for the step's own.
+    Left out: a mistake named only from a method shown (Mistake.shown_only) when a number was
+    typed; a slip carried from a step named in the expression (its name stands for the exact
+    value: dE_o1/dout_h1 - dE_o2/dout_h1 has no slip in dE_o2/dout_h1); and one carried from
+    a step the learner has answered right when another option gives the same number (0.235
+    for dout_h1/dnet_h1 is the derivative taken on net, not "or net as the output in out_h1")."""
+    options = [(m, v, f, None) for m, v, f in mistakes if not (m.shown_only and answer.literal)]
     if upstream:
-        options += [(c.mistake, c.value, c.fields, c.at) for c in carried(step, ctx, exact)]
+        named = set(re.findall(r"[A-Za-z_]\w*", answer.text)) if not answer.literal else set()
+        late = []
+        for c in carried(step, ctx, exact):
+            if (c.mistake.shown_only and answer.literal) or any(identifier(a) in named for a in c.at):
+                continue
+            (late if any(a in own for a in c.at) else options).append((c.mistake, c.value, c.fields, c.at))
+        options += [o for o in late if not any(_one_value([o[1], k[1]]) for k in options)]
     return _one_per_slip(options)
 
 
@@ -345,7 +359,7 @@ def _verdict(step: Step, option: tuple, note: str = "", alike: list[tuple] = ())
 
 
 def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> Verdict:
-    options = _options(step, ctx, exact, mistakes, upstream)
+    options = _options(step, ctx, exact, mistakes, upstream, answer, own)
     outcome, option = _name_mistake(answer, step.value, options, same)
     if outcome == "named" and option[3] is None:
         return _verdict(step, option, alike=options if answer.literal else ())
@@ -388,6 +402,8 @@ def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> V
             used.clear()
             if options and options[-1][0] is mistake:
                 got |= inputs[-1]
+            if mistake.shown_only and answer.literal:
+                continue
             options.append((mistake, value, fields, None))
             inputs.append(got)
         outcome, option = _name_mistake(answer, step.value, options, same)
@@ -398,11 +414,20 @@ def _diagnose(step, answer, ctx, exact, own, mistakes, same, upstream=True) -> V
         unsure |= {outcome} - {"named", "none"}
     if "several" in unsure:
         return Verdict(Status.WRONG, "That is not it, and more than one slip gives about this much: with "
-                       f"more digits I can say which. The formula is {step.formula}.")
+                       f"more digits I can say which. {_formula(step, ctx)}")
     if unsure:
         return Verdict(Status.WRONG, "That is not it, and one significant digit cannot show what was done. "
-                       f"The formula is {step.formula}.")
-    return Verdict(Status.WRONG, f"The formula is {step.formula}.")
+                       f"{_formula(step, ctx)}")
+    return Verdict(Status.WRONG, _formula(step, ctx))
+
+
+def _formula(step: Step, ctx: Context) -> str:
+    """The step's formula, to go on from; a formula that is one name (dnet_o1/dw13 =
+    out_h2_1_s1, a known value) would be the answer itself, so its meaning is said instead."""
+    if re.fullmatch(r"[A-Za-z_]\w*(\s*\*\s*1)?", step.formula.strip()):
+        act = ctx.activation_of(step.id) if step.kind in ("out", "net") else "sigmoid"
+        return f"{step.id} is {meaning(step, act)}."
+    return f"The formula is {step.formula}."
 
 
 def _fill(mistake: Mistake, fields: dict) -> str:

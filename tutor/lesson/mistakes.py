@@ -38,6 +38,9 @@ class Mistake:
     # added after learners were given their numbers (they keep them): where it cannot be
     # told from the right answer it is not named
     redraws: bool = True
+    # named only from an expression, whose method shows it, never guessed from digits (a loss
+    # the lesson never mentions, cross-entropy in the post's lesson)
+    shown_only: bool = False
 
 
 Get = Callable[[str], float]
@@ -116,12 +119,70 @@ def _half_forgotten(s, get, ctx):
 
 def _sign(s, get, ctx):
     if get(s.id) != 0:  # a zero has no sign to get wrong
-        yield -get(s.id), {"q": s.id}
+        yield -get(s.id), {"q": s.id, "rule": _sign_rule(s, ctx)}
+
+
+def _sign_half_sse(s, get, ctx):
+    if ctx.ex.network.loss == "half_sse":
+        yield from _sign(s, get, ctx)
+
+
+def _sign_other_loss(s, get, ctx):
+    if ctx.ex.network.loss != "half_sse":
+        yield from _sign(s, get, ctx)
+
+
+def _sign_rule(s: Step, ctx: Context) -> str:
+    """Where a step's sign comes from, in the exercise's own loss: the half squared error's
+    dE/dout = -(target - out); with cross-entropy at a softmax or logistic output the delta
+    is out - target (dE/dout itself is -target/out there), so its words say that."""
+    loss = losses.get(ctx.ex.network.loss)
+    if loss.name == "half_sse":
+        return "dE/dout = -(target - out) = out - target"
+    outputs = ctx.ex.network.activations[-1]
+    if outputs in loss.delta_is_out_minus_target:
+        return (f"with {_LOSS_WORDS.get(loss.name, loss.name)}, each output's delta is out - target, "
+                f"not target - out; {s.id} = {s.formula}")
+    return f"{s.id} = {s.formula}"
 
 
 def _square_not_halved(s, get, ctx):
-    if ctx.ex.network.loss == "half_sse":
+    # a hidden neuron's dE/dout is a sum of parts: it has no square of its own to halve
+    if ctx.ex.network.loss == "half_sse" and not (s.kind == "dE_dout" and s.phase == "hidden"):
         yield 2 * get(s.id), {"q": s.id}
+
+
+def _slope_of_sigmoid(s, get, ctx):
+    """The logistic function's slope, out(1 - out), at a layer of another activation (tanh's
+    is 1 - out^2)."""
+    out, net = _split(s.id)
+    act = ctx.activation_of(out)
+    if act not in ("sigmoid", "softmax"):
+        yield get(out) * (1 - get(out)), {"q": s.id, "out": out, "act": act, "formula": s.formula}
+
+
+def _part_subtracted(s, get, ctx):
+    """A hidden neuron's dE/dout with one of its parts subtracted instead of added."""
+    if s.phase == "hidden" and len(s.depends) >= 2:
+        total = get(s.id)
+        for part in s.depends:
+            yield total - 2 * get(part), {"q": s.id, "part": part}
+
+
+def _shared_bias_one_delta(s, get, ctx):
+    """A bias shared by a layer with the delta of one of its neurons only."""
+    if len(s.depends) >= 2 and all(d.startswith("delta_") for d in s.depends):
+        b = s.id.split("/d", 1)[1]
+        for d in s.depends:
+            n = len(s.depends)
+            yield get(d), {"q": s.id, "b": b, "used": d, "all": "both" if n == 2 else f"all {n}", "formula": s.formula}
+
+
+def _error_after_mean(s, get, ctx):
+    """E_total+ of a batch as the mean of its samples' errors, where their sum belongs."""
+    n = len(ctx.solution.samples)
+    if n > 1:
+        yield get(s.id) / n, {"q": s.id, "n": n}
 
 
 def _derivative_on_net(s, get, ctx):
@@ -232,8 +293,23 @@ def _all(n: int) -> str:
 
 
 def _one_output_only(s, get, ctx):
-    if s.phase != "hidden" or len(s.depends) < 2:
+    if s.phase != "hidden" or len(s.depends) < 2 or not _feeds_outputs(s):
         return
+    yield from _one_part_only(s, get, ctx)
+
+
+def _one_neuron_only(s, get, ctx):
+    if s.phase != "hidden" or len(s.depends) < 2 or _feeds_outputs(s):
+        return
+    yield from _one_part_only(s, get, ctx)
+
+
+def _feeds_outputs(s: Step) -> bool:
+    """Are the parts of a hidden dE/dout the ones through output neurons (dE_o1/dout_h1)?"""
+    return all(re.match(r"dE_o\d", p) for p in s.depends)
+
+
+def _one_part_only(s, get, ctx):
     for part in s.depends:
         yield get(part), {"q": s.id, "part": part, "all": _all(len(s.depends))}
 
@@ -369,6 +445,22 @@ def _d_out_of_other_loss(s, get, ctx):
         yield value, _other_loss_fields(s, ctx, other, other.d_out_formula)
 
 
+def _unmet(fn):
+    """The other loss in a lesson of the half squared error (the post's), which never
+    mentions cross-entropy: named only from an expression that shows it (Mistake.shown_only)."""
+    def mistake(s, get, ctx):
+        if ctx.ex.network.loss == "half_sse":
+            yield from fn(s, get, ctx)
+    return mistake
+
+
+def _met(fn):
+    def mistake(s, get, ctx):
+        if ctx.ex.network.loss != "half_sse":
+            yield from fn(s, get, ctx)
+    return mistake
+
+
 def _error_after_fresh(s, get, ctx):
     yield ctx.fresh_error, {}
 
@@ -393,29 +485,44 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
         (M("half_forgotten", "the 1/2 of the error forgotten",
            "You left out the 1/2: {q} = 1/2 (target - out)^2."), _half_forgotten),
         (M("other_loss", "another loss than the exercise's",
-           "You used {used}, {other}; this exercise's loss is {own}: {q} = {formula}."), _error_of_other_loss),
+           "You used {used}, {other}; this exercise's loss is {own}: {q} = {formula}."), _met(_error_of_other_loss)),
+        (M("other_loss", "another loss than the exercise's",
+           "You used {used}, {other}; this exercise's loss is {own}: {q} = {formula}.", shown_only=True),
+         _unmet(_error_of_other_loss)),
     ],
     "error_total": [
         (M("half_forgotten", "the 1/2 of the error forgotten",
            "Each output's error carries a 1/2: {q} = sum of 1/2 (target - out)^2."), _half_forgotten),
         (M("other_loss", "another loss than the exercise's",
-           "You added up {other} of every output; this exercise's loss is {own}."), _total_of_other_loss),
+           "You added up {other} of every output; this exercise's loss is {own}."), _met(_total_of_other_loss)),
+        (M("other_loss", "another loss than the exercise's",
+           "You added up {other} of every output; this exercise's loss is {own}.", shown_only=True),
+         _unmet(_total_of_other_loss)),
         (M("mean_for_sum", "the mean over samples where the sum belongs",
            "You took the mean over the {n} samples; {q} of a batch adds their errors up."), _mean_for_sum),
     ],
     "dE_dout": [
         (M("sign", "sign of -(target - out)",
            "Mind the sign: {q} = -(target - out) = out - target; the minus comes from differentiating (target - out) "
-           "with respect to out."), _sign),
+           "with respect to out."), _sign_half_sse),
+        (M("sign_of_loss", "sign of dE/dout", "Mind the sign: {rule}."), _sign_other_loss),
         (M("square_not_halved", "the 2 and the 1/2 not cancelled",
            "The 2 from the square and the 1/2 in front cancel: {q} is -(target - out), not -2(target - out)."),
          _square_not_halved),
         (M("other_loss", "another loss than the exercise's",
            "You used {used}, the slope of {other}; this exercise's loss is {own}: {q} = {formula}."),
-         _d_out_of_other_loss),
+         _met(_d_out_of_other_loss)),
+        (M("other_loss", "another loss than the exercise's",
+           "You used {used}, the slope of {other}; this exercise's loss is {own}: {q} = {formula}.",
+           shown_only=True), _unmet(_d_out_of_other_loss)),
+        (M("part_subtracted", "a part subtracted where the parts add up",
+           "The parts add up, each with its own sign: {q} is their sum; you subtracted {part}."), _part_subtracted),
         (M("one_output_only", "only one output's contribution",
            "This hidden neuron feeds {all} neurons above it, so {q} sums the parts through each of them; "
            "you used only {part}."), _one_output_only),
+        (M("one_neuron_only", "only one of the neurons above",
+           "This hidden neuron feeds {all} neurons above it, so {q} sums the parts through each of them; "
+           "you used only {part}.", redraws=False), _one_neuron_only),
         (M("updated_weights", "already-updated weights used on the way back",
            "You used weights that were already updated; every gradient is taken with the weights of the forward "
            "pass, and the new weights are put in only at the end."), _sum_with_updated_weights),
@@ -426,6 +533,9 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
     "dout_dnet": [
         (M("derivative_on_net", "derivative taken on net instead of out",
            "The derivative is written with the output: {formula}, using {out}, not {net}."), _derivative_on_net),
+        (M("sigmoid_slope", "the logistic function's slope at another activation",
+           "That is the logistic function's slope, out(1 - out); this layer's activation is {act}, whose slope "
+           "is {q} = {formula}.", redraws=False), _slope_of_sigmoid),
     ],
     "dnet_dw": [
         (M("wrong_input", "wrong input for the weight",
@@ -436,7 +546,7 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
     ],
     "dE_dw": [
         (M("sign", "sign of the gradient",
-           "Mind the sign: with out above the target, dE/dout is positive; -(target - out) = out - target."), _sign),
+           "Mind the sign: {rule}."), _sign),
         (M("derivative_left_out", "the output's derivative left out",
            "You left out {dout}: the error reaches the weight through the neuron's activation, so multiply by it too."),
          _chain_without_dout),
@@ -452,6 +562,9 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
            "errors added up, so its gradient adds theirs."), _mean_for_sum),
     ],
     "dE_db": [
+        (M("one_delta_only", "one neuron's delta for a bias shared by a layer",
+           "{b} feeds {all} neurons of its layer, so its gradient adds their deltas: {q} = {formula}; you used "
+           "{used} alone.", redraws=False), _shared_bias_one_delta),
         (M("one_output_only", "only one output's contribution",
            "Each hidden neuron feeds {all} outputs, so its delta sums the parts through each of them; "
            "you used only the part through {output}."), _bias_one_output_only),
@@ -467,7 +580,7 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
            "you multiplied by {slope} once more."), _slope_after_cancelled),
         (M("derivative_left_out", "the output's derivative left out of a delta",
            "A node delta is dE/dout times dout/dnet; you left out {dout}."), _chain_without_dout),
-        (M("sign", "sign of the delta", "Mind the sign of {q}: dE/dout = -(target - out) = out - target."), _sign),
+        (M("sign", "sign of the delta", "Mind the sign of {q}: {rule}."), _sign),
     ],
     "dnet_dout": [
         (M("updated_weights", "already-updated weights used on the way back",
@@ -485,7 +598,7 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
          _part_with_updated_weight),
         (M("wrong_weight", "the wrong connecting weight",
            "The weight here is the one on the connection itself, {w}; you used {used}."), _part_with_other_weight),
-        (M("sign", "sign", "Mind the sign: the part keeps the sign of the node delta."), _sign),
+        (M("sign", "sign of a part of dE/dout", "Mind the sign: the part keeps the sign of the node delta."), _sign),
     ],
     "update": [
         (M("eta_forgotten", "the learning rate forgotten",
@@ -501,6 +614,9 @@ MISTAKES: dict[str, list[tuple[Mistake, Callable]]] = {
            "That is the error after an update whose hidden gradients used the already-updated output weights "
            "(the figure the post prints); the update as stated uses the old weights throughout.", subtle=True),
          _error_after_fresh),
+        (M("mean_for_sum", "the mean over samples where the sum belongs",
+           "You took the mean over the {n} samples; {q} adds their errors up, as E_total did.", redraws=False),
+         _error_after_mean),
     ],
 }
 
