@@ -231,7 +231,7 @@ def _check_update(step: Step, answer: Answer, ctx: Context, exact, own, upstream
     return _diagnose(step, answer, ctx, exact, own, mistakes, implied, upstream)
 
 
-def _options(step: Step, ctx: Context, exact, mistakes: list, upstream: bool, answer: Answer,
+def _options(step: Step, ctx: Context, exact, mistakes: list, upstream: bool, answer: Answer | None,
              own: Mapping[str, float]) -> list[tuple]:
     """(mistake, value, fields, at): the step's own mistakes, then (upstream) the slips
     carried into it from earlier steps, nearest first; at is None for the step's own.
@@ -240,12 +240,13 @@ def _options(step: Step, ctx: Context, exact, mistakes: list, upstream: bool, an
     value: dE_o1/dout_h1 - dE_o2/dout_h1 has no slip in dE_o2/dout_h1); and one carried from
     a step the learner has answered right when another option gives the same number (0.235
     for dout_h1/dnet_h1 is the derivative taken on net, not "or net as the output in out_h1")."""
-    options = [(m, v, f, None) for m, v, f in mistakes if not (m.shown_only and answer.literal)]
+    literal = answer is not None and answer.literal   # None: every option (the sweep's list)
+    options = [(m, v, f, None) for m, v, f in mistakes if not (m.shown_only and literal)]
     if upstream:
-        named = set(re.findall(r"[A-Za-z_]\w*", answer.text)) if not answer.literal else set()
+        named = set(re.findall(r"[A-Za-z_]\w*", answer.text)) if answer is not None and not literal else set()
         late = []
         for c in carried(step, ctx, exact):
-            if (c.mistake.shown_only and answer.literal) or any(identifier(a) in named for a in c.at):
+            if (c.mistake.shown_only and literal) or any(identifier(a) in named for a in c.at):
                 continue
             (late if any(a in own for a in c.at) else options).append((c.mistake, c.value, c.fields, c.at))
         options += [o for o in late if not any(_one_value([o[1], k[1]]) for k in options)]
