@@ -770,6 +770,30 @@ def test_the_zygote_ends_when_the_rooms_process_is_killed(tmp_path):
         shutil.rmtree(home, ignore_errors=True)
 
 
+def test_the_zygote_ends_when_the_room_died_while_it_was_still_loading(tmp_path):
+    """Six zygotes were found running with parent 1 after suites whose rooms were killed early:
+    the room had gone before the zygote first looked at its parent (after loading), so parent 1
+    was taken for the room. The room now gives its pid; here it is one already gone."""
+    import subprocess
+    import sys
+
+    home = Path(tempfile.mkdtemp(prefix="bptutor-z-"))
+    try:
+        _, path = make_room(home)
+        gone = subprocess.Popen([sys.executable, "-c", "pass"])
+        gone.wait()
+        zygote = subprocess.Popen([sys.executable, "-m", "tutor.room.zygote", str(path),
+                                   str(path.parent / "zygote.sock"), str(gone.pid)],
+                                  stdout=subprocess.PIPE, text=True, cwd=path.parent)
+        try:
+            assert zygote.stdout.readline().strip() == "ready"
+            assert zygote.wait(timeout=60) == 0   # ended by itself, a look or two after
+        finally:
+            zygote.kill()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 async def test_the_rooms_summary_and_help_offer_only_what_the_room_allows(tmp_path):
     from textual.widgets import Static
 

@@ -58,7 +58,7 @@ class Zygote:
     async def start(self, env: dict[str, str], log_fd: int) -> bool:
         try:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "tutor.room.zygote", str(self.room_file), str(self.path),
+                sys.executable, "-m", "tutor.room.zygote", str(self.room_file), str(self.path), str(os.getpid()),
                 stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=log_fd, env=env,
                 cwd=self.room_file.parent, start_new_session=True)  # Ctrl+C in the terminal is the room's
             line = await asyncio.wait_for(self.process.stdout.readline(), 120)

@@ -52,7 +52,10 @@ def preload(room_file: str) -> None:
             pass
 
 
-def serve(room_file: str, path: str) -> None:
+def serve(room_file: str, path: str, room_pid: int | None = None) -> None:
+    # the room's process, as it was when it started us: a room killed while we were still
+    # loading had left us with parent 1 before we looked, and we waited for it for ever
+    parent = room_pid if room_pid is not None else os.getppid()
     preload(room_file)
     gc.freeze()  # what is loaded now is never touched by the collector: its pages stay shared
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
@@ -66,7 +69,6 @@ def serve(room_file: str, path: str) -> None:
         os.umask(old)
     listener.listen(64)
     listener.settimeout(PARENT_CHECK)
-    parent = os.getppid()
     print("ready", flush=True)
     while True:
         try:
@@ -133,4 +135,4 @@ def _child(fds: list[int], env: dict[str, str]) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2])
+    serve(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None)
